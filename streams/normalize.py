@@ -1,0 +1,66 @@
+"""Normalize: clean layout noise from `title`/`body`, and compute folded forms for matching.
+
+Two kinds of text on purpose: the stored `title`/`body` keep the article's own letters (so offsets and
+quotes stay true to the source), while `fold_arabic` erases the spelling variation that Arabic news
+is full of (أ/إ/آ/ا, ى/ي, ة/ه, diacritics, tatweel, ٣/3) so that matchers compare like with like.
+"""
+from __future__ import annotations
+
+import re
+
+from streams.article import Article
+
+# Zero-width and bidi controls: invisible, but they split words for every matcher downstream.
+INVISIBLES = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u061c\u00ad"
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\v\f"
+
+_CLEAN_TABLE = {ord(c): None for c in INVISIBLES} | {ord(c): " " for c in _SPACES}
+_RUNS_OF_SPACES = re.compile(r" {2,}")
+
+_DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0670\u0640"  # + tatweel
+_FOLD_TABLE = (
+    {ord(c): None for c in INVISIBLES + _DIACRITICS}
+    | {ord(c): " " for c in _SPACES}
+    | {ord(c): "ا" for c in "أإآٱ"}
+    | {ord("ى"): "ي", ord("ة"): "ه", ord("ؤ"): "و", ord("ئ"): "ي"}
+    | {0x0660 + i: str(i) for i in range(10)}  # Arabic-Indic digits
+    | {0x06F0 + i: str(i) for i in range(10)}  # Extended (Persian) digits
+)
+# Hamza on waw/yeh folds to its seat: news writes مسؤول/مسئول and رئيس/رءيس inconsistently.
+
+
+def clean_line(line: str) -> str:
+    """One line without invisible marks, with every kind of space made a single ASCII space."""
+    return _RUNS_OF_SPACES.sub(" ", line.translate(_CLEAN_TABLE)).strip()
+
+
+def clean_text(text: str) -> str:
+    """Clean each line and drop empty ones: paragraphs stay separated by exactly one `\\n`."""
+    lines = (clean_line(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "\n".join(x for x in lines if x)
+
+
+def fold_arabic(text: str) -> str:
+    """The matching form: letters folded, marks and diacritics gone, digits Latin. Not length-preserving."""
+    return text.translate(_FOLD_TABLE)
+
+
+def fold_char_map(text: str) -> tuple[str, list[int]]:
+    """`fold_arabic(text)` plus, for each folded character, its index in `text` (to map matches back)."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        f = _FOLD_TABLE.get(ord(ch), ch)
+        if f is None:
+            continue
+        out.append(f)
+        index.append(i)
+    return "".join(out), index
+
+
+def normalize(article: Article) -> Article:
+    article.title = clean_line(article.title.replace("\n", " "))
+    article.body = clean_text(article.body)
+    article.folded_title = fold_arabic(article.title)
+    article.folded_body = fold_arabic(article.body)
+    return article

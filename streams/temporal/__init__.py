@@ -1,0 +1,1 @@
+"""Temporal expressions and timing metadata."""
