@@ -58,9 +58,14 @@ def fold_char_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-def normalize(article: Article) -> Article:
-    article.title = clean_line(article.title.replace("\n", " "))
-    article.body = clean_text(article.body)
+def add_folded(article: Article) -> Article:
+    """Folded forms of already-clean text (the enrich agent receives clean text and needs only these)."""
     article.folded_title = fold_arabic(article.title)
     article.folded_body = fold_arabic(article.body)
     return article
+
+
+def normalize(article: Article) -> Article:
+    article.title = clean_line(article.title.replace("\n", " "))
+    article.body = clean_text(article.body)
+    return add_folded(article)

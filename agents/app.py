@@ -1,0 +1,81 @@
+"""The Faust app: topics, the two stage agents, and the hooks that feed health and metrics.
+
+One worker process runs every agent; more workers with the same app id share the partitions.
+"""
+from __future__ import annotations
+
+import logging
+
+import faust
+
+from agents import metrics
+from agents.settings import Settings
+from agents.steps import DEADLETTER, ENRICHED, NORMALIZED, EnrichStep, Meta, NormalizeStep, Output
+from streams.pipeline import PipelineConfig
+
+log = logging.getLogger(__name__)
+
+
+class Khabar:
+    """Holds the Faust app, its topics and the per-stage steps, built once from `Settings`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app = faust.App(
+            settings.app_id,
+            broker=settings.broker,
+            store="memory://",
+            datadir=str(settings.data_path),
+            topic_partitions=settings.partitions,
+            topic_replication_factor=1,
+            topic_allow_declare=True,
+            value_serializer="raw",
+            key_serializer="raw",
+            web_enabled=False,  # Khabar serves /metrics, /healthz and /readyz itself
+            broker_session_timeout=settings.session_timeout_s,
+            broker_heartbeat_interval=settings.heartbeat_interval_s,
+            broker_commit_interval=settings.commit_interval_s,
+            consumer_auto_offset_reset="earliest",
+            producer_acks=-1,
+            producer_linger=0.005,
+            stream_wait_empty=False,
+        )
+        t = settings.topics
+        self.topics = {
+            "raw": self.app.topic(t.raw),
+            NORMALIZED: self.app.topic(t.normalized),
+            ENRICHED: self.app.topic(t.enriched),
+            DEADLETTER: self.app.topic(t.deadletter),
+        }
+        config = PipelineConfig(max_message_bytes=settings.max_message_bytes, enrich_stages=settings.enrich_stages)
+        self.normalize_step = NormalizeStep(config)
+        self.enrich_step = EnrichStep(config)
+        self._register_agents()
+        self._register_hooks()
+
+    async def send(self, stage: str, out: Output) -> None:
+        topic = self.topics[out.topic]
+        await topic.send(key=out.key, value=out.value)
+        metrics.MESSAGES_OUT.labels(stage=stage, topic=topic.get_topic_name()).inc()
+        outcome = "deadletter" if out.topic == DEADLETTER else "ok"
+        metrics.MESSAGES.labels(stage=stage, outcome=outcome).inc()
+
+    def _register_agents(self) -> None:
+        from agents.stage_agent import stage_agent
+
+        stage_agent(self, "normalize", self.topics["raw"], self.normalize_step)
+        stage_agent(self, "enrich", self.topics[NORMALIZED], self.enrich_step)
+
+    def _register_hooks(self) -> None:
+        app = self.app
+
+        @app.on_partitions_assigned.connect
+        async def on_assigned(app, assigned, **kwargs) -> None:
+            metrics.REBALANCES.inc()
+            metrics.ASSIGNED_PARTITIONS.set(len(app.consumer.assignment()))
+
+
+def message_meta(message) -> Meta:
+    ts = message.timestamp
+    return Meta(topic=message.topic, partition=message.partition, offset=message.offset,
+                timestamp_ms=int(ts * 1000) if ts else None)

@@ -1,0 +1,251 @@
+"""The `khabar` command line. Every command's `--help` says what it does and shows an example."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import click
+
+from agents.settings import DEFAULT_BROKER, Settings
+
+BROKER_HELP = f"Kafka broker URL, kafka://HOST:PORT (env KHABAR_BROKER, default {DEFAULT_BROKER})."
+
+
+def _broker_option(f):
+    return click.option("--broker", envvar="KHABAR_BROKER", default=DEFAULT_BROKER, show_default=False,
+                        metavar="URL", help=BROKER_HELP)(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="khabar")
+def main() -> None:
+    """Khabar (خبر): real-time Arabic news enrichment on Kafka.
+
+    Raw scraped news on `news.raw` is parsed, normalized, tagged with entities (people, places,
+    organizations) and temporal expressions, and republished on `news.enriched`. Bad input goes to
+    `news.deadletter` with its original bytes and a reason.
+
+    \b
+    Try it on your machine, with no Kafka installed:
+      khabar demo                       # broker + worker + sample news, then a summary
+    Run it for real:
+      khabar broker --port 9092         # an embedded dev broker (or use Apache Kafka)
+      khabar worker --broker kafka://127.0.0.1:9092
+      khabar publish news/*.txt         # feed it
+      khabar tail news.enriched         # watch the result
+    Without Kafka:
+      khabar enrich article.txt         # the same stages, offline, JSON lines on stdout
+    """
+
+
+@main.command()
+@click.option("--port", type=int, default=9092, show_default=True, help="Port to listen on (127.0.0.1).")
+def broker(port: int) -> None:
+    """Run the embedded Tansu broker (Kafka-compatible, memory only) in the foreground.
+
+    For development, tests and demos: it keeps nothing on disk and stops with Ctrl-C. Production uses
+    Apache Kafka (see docker-compose.yml).
+
+    \b
+    Example:
+      khabar broker --port 19092 &
+      khabar worker --broker kafka://127.0.0.1:19092
+    """
+    from agents.broker import exec_broker
+
+    exec_broker(port)
+
+
+@main.command()
+@_broker_option
+@click.option("--metrics-port", type=int, envvar="KHABAR_METRICS_PORT", default=9108, show_default=True,
+              help="Port for /metrics, /healthz and /readyz (env KHABAR_METRICS_PORT).")
+@click.option("--metrics-host", envvar="KHABAR_METRICS_HOST", default="127.0.0.1", show_default=True,
+              help="Address the metrics/health server binds to; 0.0.0.0 in a container (env KHABAR_METRICS_HOST).")
+@click.option("--data-dir", envvar="KHABAR_DATA_DIR", default="khabar-data", show_default=True,
+              help="Faust state directory; each worker on a host needs its own (env KHABAR_DATA_DIR).")
+@click.option("--partitions", type=int, envvar="KHABAR_PARTITIONS", default=8, show_default=True,
+              help="Partitions for the topics the worker creates (env KHABAR_PARTITIONS).")
+@click.option("--stages", envvar="KHABAR_ENRICH_STAGES", default="entities,temporal", show_default=True,
+              help="Enrichment stages to run, comma-separated; empty for none (env KHABAR_ENRICH_STAGES).")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]), help="Log verbosity.")
+def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, log_level) -> None:
+    """Run a worker with every agent: news.raw → normalize → news.normalized → enrich → news.enriched.
+
+    More workers with the same app id share the partitions (give each its own --data-dir). The worker
+    creates its topics at start. Stop it with Ctrl-C or SIGTERM; it commits what it finished.
+
+    \b
+    Example:
+      khabar worker --broker kafka://127.0.0.1:9092 --metrics-port 9108
+      curl -s 127.0.0.1:9108/metrics | grep khabar_messages_total
+    """
+    from agents.worker import run_worker
+
+    settings = Settings.from_env(
+        broker=broker, metrics_port=metrics_port, metrics_host=metrics_host, data_dir=data_dir,
+        partitions=partitions, log_level=log_level,
+        enrich_stages=tuple(s.strip() for s in stages.split(",") if s.strip()))
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sys.exit(run_worker(settings))
+
+
+@main.command()
+@_broker_option
+@click.option("--topic", default="news.raw", show_default=True, help="Topic to publish to.")
+@click.option("--key-from-id/--no-key", default=True, show_default=True,
+              help="Use a JSON envelope's `id` as the message key.")
+@click.argument("paths", nargs=-1, required=True)
+def publish(broker, topic, key_from_id, paths) -> None:
+    """Publish news files to a topic, with a progress bar.
+
+    A `.txt` file is one message; `.jsonl` / `.jsonl.gz` hold one message per line; a directory means
+    every such file in it; `-` reads standard input.
+
+    \b
+    Examples:
+      khabar publish article.txt
+      khabar publish archive/ --topic news.raw
+      zcat news.jsonl.gz | khabar publish -
+    """
+    from agents.publish import publish_paths
+
+    sys.exit(publish_paths(broker, topic, list(paths), key_from_id))
+
+
+@main.command()
+@_broker_option
+@click.argument("topic", default="news.enriched")
+@click.option("--from-beginning", is_flag=True, help="Start at the oldest message instead of new ones.")
+@click.option("-n", "limit", type=int, default=None, help="Stop after N messages.")
+@click.option("--raw", is_flag=True, help="Print values exactly as stored, one per line.")
+def tail(broker, topic, from_beginning, limit, raw) -> None:
+    """Print a topic's messages as JSON lines (readable Arabic, not \\u escapes).
+
+    \b
+    Examples:
+      khabar tail news.enriched --from-beginning -n 5
+      khabar tail news.deadletter
+    """
+    from agents.tail import tail_topic
+
+    sys.exit(tail_topic(broker, topic, from_beginning, limit, raw))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--stages", default="entities,temporal", show_default=True,
+              help="Enrichment stages to run, comma-separated.")
+@click.option("--max-message-bytes", type=int, default=None, help="Reject messages larger than this.")
+def enrich(paths, stages, max_message_bytes) -> None:
+    """Run every stage offline (no Kafka) and print one enriched JSON object per message, in order.
+
+    Inputs are read as by `khabar publish`. Bad input is reported on stderr with its dead-letter reason,
+    and counted in the summary line.
+
+    \b
+    Examples:
+      khabar enrich article.txt | jq '.entities'
+      khabar enrich sentences.jsonl > enriched.jsonl
+    """
+    from agents.inputs import expand, messages
+    from agents.offline import enrich_messages
+    from streams.pipeline import PipelineConfig
+
+    config = PipelineConfig(enrich_stages=tuple(s for s in stages.split(",") if s))
+    if max_message_bytes:
+        config.max_message_bytes = max_message_bytes
+    try:
+        if list(paths) != ["-"]:
+            expand(list(paths))  # a missing file is a usage error before any output
+        counts = enrich_messages(messages(list(paths)), config)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    bad = sum(v for k, v in counts.items() if k != "ok")
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "ok")
+    click.echo(f"enriched {counts['ok']}, dead-lettered {bad}" + (f" ({detail})" if detail else ""), err=True)
+
+
+@main.command()
+@click.option("--keep", is_flag=True, help="Leave the broker and worker running afterwards (prints how to stop).")
+def demo(keep) -> None:
+    """The whole pipeline on this machine: embedded broker, a worker, sample news, a readable summary.
+
+    Starts a broker and a worker on free ports, publishes the bundled sample messages, prints each
+    enriched article (title, section, entities by type, temporal expressions, timing), then stops
+    everything it started.
+    """
+    from agents.demo import run_demo
+
+    sys.exit(run_demo(keep=keep))
+
+
+@main.group(name="eval")
+def eval_group() -> None:
+    """Score the production stages on gold data."""
+
+
+@eval_group.command(name="ner")
+@click.argument("conll", type=click.Path(exists=True, dir_okay=False))
+def eval_ner(conll) -> None:
+    """Entity precision/recall/F1 on a CoNLL file (`word TAG` lines, IOB PERS/LOC/ORG/MISC).
+
+    Each sentence's tokens are joined by single spaces and run through the production entity stage;
+    spans must match gold exactly. The last line printed is JSON.
+
+    \b
+    Example:
+      khabar eval ner ../shared/data/anercorp/dev.conll
+    """
+    import json
+
+    from streams.entities.evaluate import evaluate_conll, format_report
+
+    result = evaluate_conll(conll)
+    click.echo(format_report(result))
+    click.echo(json.dumps(result, ensure_ascii=False))
+
+
+@eval_group.command(name="temporal")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+def eval_temporal(gold) -> None:
+    """Temporal detection P/R/F1 and exact-value accuracy on a gold JSON-lines file.
+
+    Gold lines: {"id", "reference": "YYYY-MM-DD", "text", "expressions": [{"text", "kind", "value"}]}.
+    The last line printed is JSON.
+
+    \b
+    Example:
+      khabar eval temporal tests/data/temporal_gold.jsonl
+    """
+    import json
+
+    from streams.temporal.evaluate import evaluate_gold, format_report
+
+    result = evaluate_gold(gold)
+    click.echo(format_report(result))
+    click.echo(json.dumps(result, ensure_ascii=False))
+
+
+@main.group()
+def train() -> None:
+    """Build the models the stages ship with, from public data."""
+
+
+@train.command(name="ner", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def train_ner(args) -> None:
+    """Train the entity tagger from ANERcorp train (+ WikiFANE) into streams/entities/model/.
+
+    Options are passed to the trainer: `khabar train ner --help-trainer` lists them.
+    """
+    from streams.entities.train import main as train_main
+
+    args = ["--help"] if list(args) == ["--help-trainer"] else list(args)
+    sys.exit(train_main(args))
+
+
+if __name__ == "__main__":
+    main()

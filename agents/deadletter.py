@@ -1,0 +1,46 @@
+"""The dead-letter path: a message no stage could use goes to `news.deadletter` with its exact bytes.
+
+Nothing is dropped silently: every rejected message is published with a stable `reason` code, the
+original key and value (base64, so any bytes survive JSON), and where it came from.
+"""
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timezone
+
+import orjson
+
+from agents import metrics
+from schemas import DEADLETTER_SCHEMA
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _b64(data: bytes | None) -> str | None:
+    return None if data is None else base64.b64encode(data).decode("ascii")
+
+
+def dead_letter(reason: str, error: str, stage: str, value: bytes | None, key: bytes | None = None,
+                topic: str = "", partition: int | None = None, offset: int | None = None,
+                timestamp_ms: int | None = None) -> dict:
+    """The dead-letter record (see `schemas.records.DeadLetter`). Counts it in metrics."""
+    metrics.DEADLETTERS.labels(reason=reason).inc()
+    return {
+        "schema": DEADLETTER_SCHEMA,
+        "reason": reason,
+        "error": error[:2000],
+        "stage": stage,
+        "original_b64": _b64(value if value is not None else b""),
+        "key_b64": _b64(key),
+        "topic": topic,
+        "partition": partition,
+        "offset": offset,
+        "timestamp_ms": timestamp_ms,
+        "failed_at": utc_now_iso(),
+    }
+
+
+def encode(record: dict) -> bytes:
+    return orjson.dumps(record)

@@ -1,0 +1,75 @@
+"""All of Khabar's service configuration in one place: defaults, then `KHABAR_*` environment, then flags."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from streams.parse import DEFAULT_MAX_MESSAGE_BYTES
+from streams.pipeline import ENRICH_STAGES
+
+DEFAULT_BROKER = "kafka://127.0.0.1:9092"
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    raw: str = "news.raw"
+    normalized: str = "news.normalized"
+    enriched: str = "news.enriched"
+    deadletter: str = "news.deadletter"
+    alerts: str = "news.alerts"
+    alert_rules: str = "news.alert-rules"
+    trending: str = "news.trending"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    broker: str = DEFAULT_BROKER
+    app_id: str = "khabar"
+    topics: Topics = field(default_factory=Topics)
+    partitions: int = 8
+    data_dir: str = "khabar-data"
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9108
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+    enrich_stages: tuple[str, ...] = ENRICH_STAGES
+    # Faust's default 60 s session makes a group join wait 30 s on Tansu; 10 s suits Kafka and Tansu alike.
+    session_timeout_s: float = 10.0
+    heartbeat_interval_s: float = 1.0
+    commit_interval_s: float = 1.0
+    lag_interval_s: float = 5.0
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
+        env = os.environ if env is None else env
+        values: dict = {}
+        for f in fields(cls):
+            raw = env.get(f"KHABAR_{f.name.upper()}")
+            if raw is None or f.name == "topics":
+                continue
+            values[f.name] = _coerce(f.name, raw)
+        topic_values = {t.name: env[f"KHABAR_TOPIC_{t.name.upper()}"] for t in fields(Topics)
+                        if f"KHABAR_TOPIC_{t.name.upper()}" in env}
+        settings = cls(**values)
+        if topic_values:
+            settings = replace(settings, topics=replace(settings.topics, **topic_values))
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).absolute()
+
+
+def _coerce(name: str, raw: str):
+    default = getattr(Settings(), name)
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, tuple):
+        return tuple(x.strip() for x in raw.split(",") if x.strip())
+    return raw

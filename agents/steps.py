@@ -1,0 +1,119 @@
+"""What each agent does to one message, without Kafka: bytes in, (topic, key, bytes) out.
+
+The agents are async loops around these; `khabar enrich` and the tests call them directly. Any failure
+becomes a dead letter here, so an agent can never be stopped by its input.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import orjson
+
+from agents import metrics
+from agents.deadletter import dead_letter, encode, utc_now_iso
+from schemas.wire import article_from_normalized, enriched_event, normalized_event
+from streams import errors
+from streams.errors import Rejected
+from streams.normalize import add_folded
+from streams.pipeline import PipelineConfig, build_enricher, build_normalizer, parse
+
+log = logging.getLogger(__name__)
+
+NORMALIZED, ENRICHED, DEADLETTER = "normalized", "enriched", "deadletter"
+
+
+@dataclass(slots=True)
+class Meta:
+    """Where a message came from; copied into dead letters."""
+
+    topic: str = ""
+    partition: int | None = None
+    offset: int | None = None
+    timestamp_ms: int | None = None
+
+
+@dataclass(slots=True)
+class Output:
+    topic: str  # NORMALIZED | ENRICHED | DEADLETTER
+    key: bytes | None
+    value: bytes
+    reason: str | None = None  # for dead letters
+
+
+def _observe(stage: str, seconds: float) -> None:
+    metrics.STAGE_DURATION.labels(stage=stage).observe(seconds)
+
+
+class NormalizeStep:
+    """Raw bytes → a normalized event (or a dead letter)."""
+
+    stage = "normalize"
+
+    def __init__(self, config: PipelineConfig | None = None) -> None:
+        self.config = config or PipelineConfig()
+        self.pipeline = build_normalizer(self.config)
+
+    def __call__(self, value: bytes | None, key: bytes | None, meta: Meta) -> Output:
+        try:
+            t0 = time.perf_counter()
+            article = parse(value or b"", self.config.max_message_bytes)
+            parse_s = time.perf_counter() - t0
+            _observe("parse", parse_s)
+            article.stages_ms["parse"] = round(parse_s * 1000, 3)
+            article.message_timestamp_ms = meta.timestamp_ms
+            article.received_at = utc_now_iso()
+            article = self.pipeline(article, _observe)
+            if not article.title and not article.body:
+                raise Rejected(errors.EMPTY, "nothing left after normalizing")
+            return Output(NORMALIZED, article.id.encode(), orjson.dumps(normalized_event(article)))
+        except Rejected as exc:
+            return _dead(exc.reason, exc.detail, self.stage, value, key, meta)
+        except Exception as exc:  # a bug in a stage must not stop the stream: dead-letter and go on
+            log.exception("normalize failed on %s[%s]@%s", meta.topic, meta.partition, meta.offset)
+            return _dead(errors.STAGE_ERROR, f"{type(exc).__name__}: {exc}", self.stage, value, key, meta)
+
+
+class EnrichStep:
+    """A normalized event → an enriched event (or a dead letter)."""
+
+    stage = "enrich"
+
+    def __init__(self, config: PipelineConfig | None = None) -> None:
+        self.config = config or PipelineConfig()
+        self.pipeline = build_enricher(self.config)
+
+    def __call__(self, value: bytes | None, key: bytes | None, meta: Meta) -> Output:
+        try:
+            try:
+                event = orjson.loads(value or b"")
+                article = article_from_normalized(event)
+            except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+                raise Rejected(errors.INVALID_ENVELOPE, f"not a normalized event: {exc}") from None
+            article = self.enrich(article)
+            pipeline_ms = None
+            if article.message_timestamp_ms:
+                pipeline_ms = max(0.0, time.time() * 1000 - article.message_timestamp_ms)
+                metrics.END_TO_END.observe(pipeline_ms / 1000)
+            return Output(ENRICHED, article.id.encode(), orjson.dumps(enriched_event(article, pipeline_ms)))
+        except Rejected as exc:
+            return _dead(exc.reason, exc.detail, self.stage, value, key, meta)
+        except Exception as exc:
+            log.exception("enrich failed on %s[%s]@%s", meta.topic, meta.partition, meta.offset)
+            return _dead(errors.STAGE_ERROR, f"{type(exc).__name__}: {exc}", self.stage, value, key, meta)
+
+    def enrich(self, article):
+        article = add_folded(article)  # cheaper to recompute than to ship on the topic
+        article = self.pipeline(article, _observe)
+        for mention in article.entities:
+            metrics.ENTITIES.labels(type=mention.type).inc()
+        for expr in article.temporal:
+            metrics.TEMPORAL.labels(kind=expr.kind).inc()
+        return article
+
+
+def _dead(reason: str, detail: str, stage: str, value: bytes | None, key: bytes | None, meta: Meta) -> Output:
+    record = dead_letter(reason, detail, stage, value, key, meta.topic, meta.partition, meta.offset,
+                         meta.timestamp_ms)
+    return Output(DEADLETTER, key, encode(record), reason)

@@ -1,0 +1,120 @@
+"""Faust records for every topic's messages: the one source of truth for the wire format.
+
+Fields may be added in a minor change; renaming or removing one needs a new schema version.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+import faust
+
+
+class Source(faust.Record, serializer="json"):
+    name: Optional[str]
+    url: Optional[str]
+
+
+class Timing(faust.Record, serializer="json"):
+    """When things happened: the scraper's own footer, Khabar's receipt, and each stage's cost."""
+
+    source_total_time_s: Optional[float]  # the raw text's `Total time:` footer
+    received_at: str  # ISO 8601 UTC: when the normalize agent took the raw message
+    stages_ms: Dict[str, float]  # milliseconds per stage
+    published_at: Optional[str]  # from the envelope or a date line in the text
+    raw_timestamp_ms: Optional[int]  # the raw message's Kafka timestamp
+    pipeline_ms: Optional[float]  # raw message timestamp → enriched event (enriched events only)
+
+
+class EntityMention(faust.Record, serializer="json"):
+    type: str  # PERS | LOC | ORG | MISC
+    text: str
+    field: str  # title | body
+    start: int
+    end: int
+    canonical: str
+
+
+class Geo(faust.Record, serializer="json"):
+    geonameid: int
+    country_code: str
+    lat: float
+    lon: float
+
+
+class Entity(faust.Record, serializer="json"):
+    """Mentions grouped by canonical form (folded, clitic-stripped)."""
+
+    canonical: str
+    type: str
+    count: int
+    geo: Optional[Geo]
+
+
+class TemporalItem(faust.Record, serializer="json"):
+    text: str
+    field: str
+    start: int
+    end: int
+    kind: str  # date | time | duration
+    value: Optional[str]  # ISO 8601 at the expression's own granularity
+    reference: str  # published_at | fetched_at | message_timestamp | none
+
+
+class NormalizedEvent(faust.Record, serializer="json"):
+    """On `news.normalized`: the parsed and cleaned article, before enrichment."""
+
+    schema: str
+    id: str
+    source: Source
+    section: Optional[List[str]]
+    title: str
+    body: str
+    language: str
+    redactions: int
+    published_at: Optional[str]
+    fetched_at: Optional[str]
+    timing: Timing
+
+
+class EnrichedEvent(faust.Record, serializer="json"):
+    """On `news.enriched`: the article with entities and temporal expressions. Offsets index title/body."""
+
+    schema: str
+    id: str
+    source: Source
+    section: Optional[List[str]]
+    title: str
+    body: str
+    language: str
+    redactions: int
+    published_at: Optional[str]
+    fetched_at: Optional[str]
+    entities: List[EntityMention]
+    entity_groups: List[Entity]
+    temporal: List[TemporalItem]
+    timing: Timing
+    duplicate_of: Optional[str]
+
+
+class DeadLetter(faust.Record, serializer="json"):
+    """On `news.deadletter`: a message no stage could use, with its exact bytes and why."""
+
+    schema: str
+    reason: str  # a stable code, see streams.errors.REASONS
+    error: str
+    stage: str
+    original_b64: str
+    key_b64: Optional[str]
+    topic: str
+    partition: Optional[int]
+    offset: Optional[int]
+    timestamp_ms: Optional[int]
+    failed_at: str
+
+
+# Topic → record, for the generator and the contract tests.
+TOPIC_RECORDS = {
+    "normalized": NormalizedEvent,
+    "enriched": EnrichedEvent,
+    "deadletter": DeadLetter,
+}

@@ -1,0 +1,84 @@
+"""`Article` ⇄ the plain dicts on the topics. Field names follow `schemas.records` exactly.
+
+Plain dicts rather than record instances on the hot path: orjson serializes them directly, and a test
+validates their shape against the generated JSON Schemas.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from schemas import ENRICHED_SCHEMA, NORMALIZED_SCHEMA
+from streams.article import Article
+
+
+def _timing(article: Article, pipeline_ms: float | None) -> dict[str, Any]:
+    return {
+        "source_total_time_s": article.source_total_time_s,
+        "received_at": article.received_at or "",
+        "stages_ms": article.stages_ms,
+        "published_at": article.published_at,
+        "raw_timestamp_ms": article.message_timestamp_ms,
+        "pipeline_ms": pipeline_ms,
+    }
+
+
+def _common(article: Article, schema: str) -> dict[str, Any]:
+    return {
+        "schema": schema,
+        "id": article.id,
+        "source": {"name": article.source_name, "url": article.url},
+        "section": article.section,
+        "title": article.title,
+        "body": article.body,
+        "language": article.language or "und",
+        "redactions": article.redactions,
+        "published_at": article.published_at,
+        "fetched_at": article.fetched_at,
+    }
+
+
+def normalized_event(article: Article) -> dict[str, Any]:
+    event = _common(article, NORMALIZED_SCHEMA)
+    event["timing"] = _timing(article, None)
+    return event
+
+
+def enriched_event(article: Article, pipeline_ms: float | None = None) -> dict[str, Any]:
+    event = _common(article, ENRICHED_SCHEMA)
+    event["entities"] = [
+        {"type": m.type, "text": m.text, "field": m.field, "start": m.start, "end": m.end,
+         "canonical": m.canonical or m.text}
+        for m in article.entities
+    ]
+    event["entity_groups"] = article.entity_groups
+    event["temporal"] = [
+        {"text": t.text, "field": t.field, "start": t.start, "end": t.end, "kind": t.kind, "value": t.value,
+         "reference": t.reference}
+        for t in article.temporal
+    ]
+    event["timing"] = _timing(article, pipeline_ms)
+    event["duplicate_of"] = article.duplicate_of
+    return event
+
+
+def article_from_normalized(event: dict[str, Any]) -> Article:
+    """The enrich agent's input. Folded forms are recomputed there: cheaper than shipping them."""
+    source = event.get("source") or {}
+    timing = event.get("timing") or {}
+    return Article(
+        id=event["id"],
+        title=event["title"],
+        body=event["body"],
+        section=event.get("section"),
+        source_name=source.get("name"),
+        url=source.get("url"),
+        language=event.get("language"),
+        published_at=event.get("published_at"),
+        fetched_at=event.get("fetched_at"),
+        message_timestamp_ms=timing.get("raw_timestamp_ms"),
+        received_at=timing.get("received_at"),
+        source_total_time_s=timing.get("source_total_time_s"),
+        redactions=event.get("redactions", 0),
+        stages_ms=dict(timing.get("stages_ms") or {}),
+    )
+
