@@ -1,1 +1,4 @@
 """Temporal expressions and timing metadata."""
+from streams.temporal.tagger import TemporalTagger
+
+__all__ = ["TemporalTagger"]

@@ -1,0 +1,469 @@
+"""Find temporal expressions in one string and resolve each to an ISO 8601 value.
+
+Each pattern family proposes candidates; overlaps are settled longest-first; then a weekday directly before
+an explicit date joins it, and a clock time takes the day of the nearest full date in its sentence.
+
+Span conventions: proclitics (و ف ب ل ك) stay outside a span; prepositions and `منذ` stay outside; a part of
+a period (مطلع، نهاية...), a qualifier (الماضي، المقبل) and an era letter (م، هـ) are inside.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from streams.temporal import hijri, lexicon as lx, patterns as P
+from streams.temporal.resolve import month_year, relative_period, safe_date, weekday_date, ym
+
+_GMONTH = lx.table(lx.GREGORIAN_MONTHS)
+_HMONTH = lx.table(lx.HIJRI_MONTHS)
+_WEEKDAY = lx.table(lx.WEEKDAYS)
+_QUAL = lx.table(lx.QUALIFIERS)
+_UNITS = lx.table(lx.DURATION_UNITS)
+_DUALS = lx.table(lx.DUAL_UNITS)
+_SINGULAR = lx.table(lx.SINGULAR_UNITS)
+_HOURS = lx.table(lx.HOUR_WORDS)
+_DAY_ORD = lx.table(lx.DAY_ORDINALS)
+_PERIODS = lx.table(lx.DAY_PERIODS)
+_NUMBERS = lx.table({**lx.ONES, **lx.TEENS, **lx.TEN, **lx.TENS, **lx.HUNDREDS})
+key = lx.lookup_key
+
+# A month name alone is a month only after one of these (مارس is also a verb, نيسان a car).
+_BARE_MONTH_AFTER = {key(w) for w in ("في", "منذ", "خلال", "حتى", "قبل", "بعد", "من", "إلى", "الى", "بحلول",
+                                       "شهري", "شهور", "أشهر", "و", "طيلة", "طوال", "غضون", "اعتبارا", "ابتداء")}
+_NOT_WEEKDAY_AFTER = {key(w) for w in ("صلاة", "خطبة", "خطب", "خطيب", "صلوات", "صلاتي", "بن", "بنت", "ابن", "أبو",
+                                        "ابو", "آل", "كلا", "هذين", "هذان", "عين", "جمعة", "أمسية")}
+_NOT_WEEKDAY_BEFORE = {key(w) for w in ("عشر", "عشرة", "معا", "معاً", "منهما", "منهم", "الأخير", "الأخيرة")}
+_NOT_TODAY_AFTER = {key(w) for w in ("عين", "ذلك", "هذا", "نفس", "تلك", "ذات", "مثل", "ليوم")}
+_NOT_TODAY_BEFORE = {key(w) for w in ("ذاته", "نفسه", "ذلك", "هذا", "عينه")}
+_AGE_CUES = {key(w) for w in ("العمر", "عمره", "عمرها", "عمر", "سن", "السن", "البالغ", "البالغة", "يبلغ", "تبلغ",
+                              "ابن", "ابنة", "بنت", "عمرهم", "أعمارهم", "عمرا", "بعمر", "يناهز", "ناهز", "سنه")}
+_MEASURES = {key(w) for w in ("مسافة", "ارتفاع", "عمق", "طول", "بطول", "بعمق", "بارتفاع", "مساحة", "بمساحة",
+                              "بمسافة", "عرض", "بعرض", "نحو", "حوالي")}
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int
+    end: int
+    kind: str
+    value: str | None
+    needs_reference: bool = False
+    weekday: bool = False
+    short_end: int | None = None  # a time's span without its part-of-day words, if those collide
+
+
+def _prev_word(text: str, start: int) -> str:
+    m = P.PREVIOUS_WORD.search(text, max(0, start - 40), start)
+    if not m:
+        return ""
+    w = key(m.group(1))
+    return w[1:] if len(w) > 2 and w[0] in "وف" and key(w[1:]) in _BARE_MONTH_AFTER | _NOT_WEEKDAY_AFTER else w
+
+
+def _next_word(text: str, end: int) -> str:
+    m = P.NEXT_WORD.match(text, end, min(len(text), end + 40))
+    return key(m.group(1)) if m else ""
+
+
+def _year_calendar(year: int, era: str | None) -> str | None:
+    """`g` or `h` for a four-digit year with an optional era letter, None if implausible."""
+    if era and era.startswith("ه"):
+        return "h" if hijri.MIN_YEAR <= year <= hijri.MAX_YEAR else None
+    if 1900 <= year <= 2100:
+        return "g"
+    if not era and hijri.MIN_YEAR <= year <= hijri.MAX_YEAR:
+        return "h"
+    return None
+
+
+def _year_value(year: int, era: str | None) -> str | None:
+    cal = _year_calendar(year, era)
+    if cal == "g":
+        return f"{year:04d}"
+    if cal == "h":
+        return hijri.year_value(year)
+    return None
+
+
+class Extractor:
+    """Stateless after construction; `find(text, ref)` is safe to call from any thread."""
+
+    def find(self, text: str, ref: dt.date | None) -> list[Candidate]:
+        if not text:
+            return []
+        text = text.translate(P.DIGITS)
+        cands: list[Candidate] = []
+        for pattern, handler in self._families:
+            for m in pattern.finditer(text):
+                try:
+                    handler(self, m, text, ref, cands)
+                except (ValueError, OverflowError, KeyError, TypeError, IndexError):
+                    continue  # one odd match must never cost the article its other expressions
+        chosen = _settle(cands)
+        chosen = _join_weekdays(text, chosen)
+        _attach_times(text, chosen)
+        return chosen
+
+    # -- handlers: each appends zero or more candidates ------------------------------------------------------
+
+    def _month(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        start, end = m.span("s")
+        day = int(m["day"]) if m["day"] else _DAY_ORD.get(key(m["dayord"])) if m["dayord"] else None
+        qual = _QUAL[key(m["qual"])] if m["qual"] else None
+        year = int(m["year"]) if m["year"] else None
+        era = m["era"]
+        if m["wd"] and day is None:
+            start = m.start("gm") if m["gm"] else m.start("hm")
+            if m["part"] or m["shahr"]:
+                return
+        if m["hm"]:
+            month = _HMONTH[key(m["hm"])]
+            if year is not None and _year_calendar(year, era) != "h":
+                return
+            if day is None and year is None and qual is None:
+                return  # رمضان alone is as often a name or a season as a date
+            if year is None:
+                h = hijri.to_hijri(ref) if ref else None
+                if h is None:
+                    out.append(Candidate(start, end, "date", None, needs_reference=True))
+                    return
+                year = month_year(h[0], h[1], month, qual)
+            value = hijri.day_value(year, month, day) if day else hijri.month_value(year, month)
+            if value:
+                out.append(Candidate(start, end, "date", value, weekday=False))
+            return
+        month = _GMONTH[key(m["gm"])]
+        if year is not None and (_year_calendar(year, era) != "g"):
+            # a Hijri year after a Gregorian month is a different expression: keep the month alone
+            end = m.end("gm2") if m["gm2"] else m.end("gm")
+            if end <= m.start("year"):
+                year, era = None, None
+            else:
+                return
+        bare = day is None and year is None and qual is None and not m["part"] and not m["shahr"] and not m["gm2"]
+        if bare and _prev_word(text, start) not in _BARE_MONTH_AFTER:
+            return
+        if year is None:
+            if ref is None:
+                out.append(Candidate(start, end, "date", None, needs_reference=True))
+                return
+            year = month_year(ref.year, ref.month, month, qual)
+        if day is not None:
+            date = safe_date(year, month, day)
+            if date is None:
+                return
+            out.append(Candidate(start, end, "date", date.isoformat()))
+        else:
+            out.append(Candidate(start, end, "date", ym(year, month)))
+
+    def _numeric(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        a, b, c, era = m["a"], m["b"], m["c"], m["era"]
+        if len(a) == 4 and len(c) <= 2:
+            year, month, day = int(a), int(b), int(c)
+        elif len(c) == 4 and len(a) <= 2:
+            day, month, year = int(a), int(b), int(c)
+        else:
+            return
+        cal = _year_calendar(year, era)
+        if cal == "h":
+            value = hijri.day_value(year, month, day)
+        elif cal == "g":
+            date = safe_date(year, month, day)
+            value = date.isoformat() if date else None
+        else:
+            return
+        if value:
+            out.append(Candidate(*m.span("s"), "date", value))
+
+    def _month_year(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        year, month = int(m["year"]), int(m["m"])
+        cal = _year_calendar(year, m["era"])
+        value = hijri.month_value(year, month) if cal == "h" else ym(year, month) if cal == "g" else None
+        if value:
+            out.append(Candidate(*m.span("s"), "date", value))
+
+    def _year(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        era = m["era"] if "era" in m.re.groupindex else None
+        if "space" in m.re.groupindex and m["space"] and era == "م" and _prev_word(text, m.start("s")) in _MEASURES:
+            return
+        if era == "م" and "space" in m.re.groupindex and not 1900 <= int(m["year"]) <= 2100:
+            return
+        value = _year_value(int(m["year"]), era)
+        if value is None:
+            return
+        out.append(Candidate(*m.span("s"), "date", value))
+        _year_list(text, m.end(), era, out)
+
+    def _year_range(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        y1, y2 = int(m["y1"]), int(m["y2"])
+        if y1 < y2 <= y1 + 100:
+            out.append(Candidate(*m.span("s"), "date", f"{y1:04d}"))
+            out.append(Candidate(*m.span("s2"), "date", f"{y2:04d}"))
+
+    def _relative_period(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        unit_word = m["unit"] or m["unit2"]
+        unit = {"شهر": "M", "عام": "Y", "سنه": "Y", "اسبوع": "W"}[key(unit_word).removeprefix("ال").lstrip("ل")]
+        direction = _QUAL[key(m["qual"])] if m["qual"] else 0
+        start, end = m.span("s")
+        if m["year"] and unit == "Y":
+            value = _year_value(int(m["year"]), m["era"])
+            if value:
+                out.append(Candidate(start, end, "date", value))
+                return
+        if m["year"]:
+            end = m.end("qual") if m["qual"] else m.end("unit2")
+        if ref is None:
+            out.append(Candidate(start, end, "date", None, needs_reference=True))
+            return
+        out.append(Candidate(start, end, "date", relative_period(ref, unit, direction)))
+
+    def _weekday(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        start, end = m.span("s")
+        if not m["rel"] and not m["tod"] and _prev_word(text, start) in _NOT_WEEKDAY_AFTER:
+            return
+        if _next_word(text, end) in _NOT_WEEKDAY_BEFORE:
+            return
+        weekday = _WEEKDAY["ال" + key(m["wd"])[2:]]
+        rel = key(m["rel"]) if m["rel"] else ""
+        qual = _QUAL[key(m["qual"])] if m["qual"] else None
+        if qual == -1 or "امس" in rel or rel == "البارحه":
+            mode = "before"
+        elif qual == 1 or rel in ("غدا", "غد", "بعد غد", "الغد"):
+            mode = "after"
+        else:
+            mode = "on_or_before"
+        if ref is None:
+            out.append(Candidate(start, end, "date", None, needs_reference=True, weekday=True))
+            return
+        out.append(Candidate(start, end, "date", weekday_date(ref, weekday, mode).isoformat(), weekday=True))
+
+    def _relative_day(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        start, end = m.span("s")
+        rel = key(m["rel"])
+        if rel == "اليوم":
+            if not m["tod"] and not m["yawm"] and _prev_word(text, start) in _NOT_TODAY_AFTER:
+                return
+            nxt = _next_word(text, end)
+            if nxt in _NOT_TODAY_BEFORE or (nxt.startswith("ال") and len(nxt) > 3 and not m["tod"]):
+                return
+            shift = 0
+        elif rel in ("الغد", "غد"):
+            if not m["yawm"] and not m["tod"]:
+                return
+            shift = 1
+        elif rel == "غدا":
+            shift = 1
+        elif rel == "بعد غد":
+            shift = 2
+        elif rel.startswith("اول") or rel == "امس الاول":
+            shift = -2
+        else:
+            shift = -1
+        if ref is None:
+            out.append(Candidate(start, end, "date", None, needs_reference=True))
+            return
+        out.append(Candidate(start, end, "date", (ref + dt.timedelta(days=shift)).isoformat()))
+
+    def _duration(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        unit = _UNITS[key(m["unit"])]
+        if m["num"]:
+            number = m["num"].replace(",", ".")
+            amount = float(number) if "." in number else int(number)
+        else:
+            amount = _number_words(m["numw"])
+            if amount is None:
+                return
+        if not amount:
+            return
+        start, end = m.span("s")
+        if unit == "Y" and _is_age(text, start, end):
+            return
+        out.append(Candidate(start, end, "duration", _iso_duration(amount, unit)))
+
+    def _dual(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        unit = _DUALS[key(m["unit"])]
+        start, end = m.span("s")
+        if unit == "Y" and _is_age(text, start, end):
+            return
+        out.append(Candidate(start, end, "duration", _iso_duration(2, unit)))
+
+    def _single(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        if m["s"]:
+            out.append(Candidate(*m.span("s"), "duration", _iso_duration(1, _SINGULAR[key(m["unit"])])))
+        elif m["s2"]:
+            out.append(Candidate(*m.span("s2"), "duration", _iso_duration(1, _SINGULAR[key(m["unit2"])])))
+        else:
+            minutes = 30 if key(m["frac"]) == "نصف" else 15
+            out.append(Candidate(*m.span("s3"), "duration", f"PT{minutes}M"))
+
+    def _clock(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        groups = m.re.groupindex
+        if "h" in groups and m["h"] is not None:
+            hour = int(m["h"])
+        else:
+            hour = _HOURS[key(m["hw"])]
+        minute = int(m["m"]) if "m" in groups and m["m"] else 0
+        frac = key(m["frac"]) if "frac" in groups and m["frac"] else ""
+        if frac:
+            compact = frac.replace(" ", "")
+            if compact.endswith("النصف"):
+                minute = 30
+            elif compact.endswith("الربع") and compact.startswith("و"):
+                minute = 15
+            elif compact.endswith("الثلث"):
+                minute = 20
+            elif "ربع" in compact:
+                hour, minute = hour - 1, 45
+            elif "mins" in groups and m["mins"]:
+                minute = int(m["mins"])
+        tod = key(m["tod"]) if m["tod"] else ""
+        if tod:
+            add = 12 if tod == "بعد الظهر" else _PERIODS.get(tod, 0)
+            if add and 1 <= hour < 12:
+                if not (tod.startswith("ظهر") and hour >= 11) and not (tod.startswith("ليل") and hour < 5):
+                    hour += 12
+            elif tod.startswith("ليل") and hour == 12:
+                hour = 0
+        if hour == 24:
+            hour = 0
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            return
+        start, end = m.span("s")
+        short = None
+        if m["tod"]:  # `الساعة العاشرة من صباح الخميس`: the day words may belong to a date expression
+            short = start + len(text[start:m.start("tod")].rstrip().removesuffix("من").rstrip())
+        out.append(Candidate(start, end, "time", f"T{hour:02d}:{minute:02d}", short_end=short))
+
+    _families = (
+        (P.MONTH_EXPR, _month),
+        (P.NUMERIC_DATE, _numeric),
+        (P.MONTH_YEAR, _month_year),
+        (P.YEAR_CUE, _year),
+        (P.YEAR_ERA, _year),
+        (P.YEAR_PREP, _year),
+        (P.YEAR_RANGE, _year_range),
+        (P.RELATIVE_PERIOD, _relative_period),
+        (P.WEEKDAY, _weekday),
+        (P.RELATIVE_DAY, _relative_day),
+        (P.DURATION, _duration),
+        (P.DUAL, _dual),
+        (P.SINGLE, _single),
+        (P.CLOCK_CUE, _clock),
+        (P.CLOCK_WORDS, _clock),
+        (P.CLOCK_DIGITS, _clock),
+    )
+
+
+def _year_list(text: str, pos: int, era: str | None, out: list[Candidate]) -> None:
+    """`عامي 2013 و2014`: each further year of a list is its own expression, in the first one's calendar."""
+    for _ in range(8):
+        m = P.YEAR_NEXT.match(text, pos)
+        if not m:
+            return
+        value = _year_value(int(m["year"]), m["era"] or era)
+        if value is None:
+            return
+        out.append(Candidate(*m.span("s"), "date", value))
+        pos = m.end()
+
+
+def _number_words(text: str) -> int | None:
+    words = [w for w in re.split(r"\s+", text.strip()) if w]
+    total = 0
+    i = 0
+    while i < len(words):
+        w = key(words[i]).removeprefix("و")
+        two = key(" ".join(words[i:i + 2]))
+        if two in _NUMBERS and " " in two:
+            total += int(_NUMBERS[two])
+            i += 2
+            continue
+        if w in _NUMBERS:
+            total += int(_NUMBERS[w])
+        elif key(words[i]) in _NUMBERS:
+            total += int(_NUMBERS[key(words[i])])
+        else:
+            return None
+        i += 1
+    return total or None
+
+
+def _iso_duration(amount: float, unit: str) -> str:
+    n = f"{amount:g}" if isinstance(amount, float) else str(amount)
+    return f"PT{n}{unit[1]}" if unit.startswith("T") else f"P{n}{unit}"
+
+
+def _is_age(text: str, start: int, end: int) -> bool:
+    """`(30 عاما)`, `يبلغ من العمر 30 عاما`, `شاب في الثلاثين`: ages are not durations of events."""
+    before = text[max(0, start - 30):start]
+    if before.rstrip().endswith("(") or before.rstrip().endswith("،") and "(" in before[-3:]:
+        return True
+    words = {key(w) for w in re.findall(r"\w+", before)[-3:]}
+    if words & _AGE_CUES:
+        return True
+    after = text[end:end + 12]
+    return bool(re.match(r"\s*(?:من\s+)?(?:العمر|عمر)", after))
+
+
+def _settle(cands: list[Candidate]) -> list[Candidate]:
+    """Longest first; a time whose part-of-day words collide falls back to its shorter span."""
+    cands.sort(key=lambda c: (-(c.end - c.start), c.start))
+    taken: list[tuple[int, int]] = []
+    chosen: list[Candidate] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= ts or s >= te for ts, te in taken)
+
+    for c in cands:
+        if free(c.start, c.end):
+            pass
+        elif c.short_end is not None and c.short_end > c.start and free(c.start, c.short_end):
+            c.end = c.short_end
+        else:
+            continue
+        taken.append((c.start, c.end))
+        chosen.append(c)
+    chosen.sort(key=lambda c: c.start)
+    return chosen
+
+
+_JOIN_GAP = re.compile(r"^[\s،,(\-]*(?:يوم\s+)?$")
+
+
+def _join_weekdays(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """`الخميس 23 يوليو`: the weekday belongs to the explicit date after it, and takes its value."""
+    out: list[Candidate] = []
+    i = 0
+    while i < len(chosen):
+        c = chosen[i]
+        nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+        if (c.weekday and nxt is not None and nxt.kind == "date" and nxt.value and len(nxt.value) == 10
+                and not nxt.weekday and nxt.start - c.end <= 12 and _JOIN_GAP.match(text[c.end:nxt.start])):
+            out.append(Candidate(c.start, nxt.end, "date", nxt.value))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return out
+
+
+def _attach_times(text: str, chosen: list[Candidate]) -> None:
+    """A clock time takes the day of the nearest full date in its sentence; alone it stays `THH:MM`."""
+    for c in chosen:
+        if c.kind != "time":
+            continue
+        lo = max((m.end() for m in P.SENTENCE_END.finditer(text, max(0, c.start - 400), c.start)), default=0)
+        hi_m = P.SENTENCE_END.search(text, c.end)
+        hi = hi_m.start() if hi_m else len(text)
+        best = None
+        for d in chosen:
+            if d.kind == "date" and d.value and len(d.value) == 10 and lo <= d.start and d.end <= hi:
+                dist = c.start - d.end if d.end <= c.start else d.start - c.end
+                if best is None or dist < best[0]:
+                    best = (dist, d.value)
+        if best:
+            c.value = best[1] + c.value
+
+
+__all__ = ["Candidate", "Extractor"]
