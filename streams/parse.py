@@ -89,9 +89,20 @@ def split_scraped(text: str) -> ScrapedText:
 def parse(raw: bytes, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> Article:
     """One raw message → an `Article` (not yet normalized). Raises `Rejected` with a reason code."""
     text = decode(raw, max_bytes)
-    if text.lstrip().startswith("{"):
+    head = text.lstrip()[:1]
+    if head == "{":
         return _from_envelope(text)
+    if head == "[" and _is_json(text):  # a JSON array is data, not news; `[عاجل] …` headlines are news
+        raise Rejected(errors.INVALID_ENVELOPE, "expected a JSON object, got an array")
     return _from_scraped(text)
+
+
+def _is_json(text: str) -> bool:
+    try:
+        orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 def _from_scraped(text: str, article: Article | None = None) -> Article:

@@ -1,0 +1,41 @@
+# Two commands for a fresh machine:
+#   make demo   creates .venv, installs Khabar, runs `khabar demo` on the embedded broker
+#   make test   creates .venv, installs Khabar with dev extras, runs the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: demo test test-fast checks model schemas lint clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/khabar demo
+
+# The suite starts its own brokers, workers and Prometheus; it needs Debian's `prometheus` package.
+test: $(BIN)/.installed
+	scripts/ensure-system-packages
+	$(BIN)/python -m pytest
+
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not integration"
+
+# The contract checks in ../shared/checks (they drive the CLI like a user would).
+checks: $(BIN)/.installed
+	for c in structure e2e deadletter ner_dev metrics alerts; do PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python ../shared/checks/$$c.py || exit 1; done
+
+model: $(BIN)/.installed
+	$(BIN)/khabar train ner
+
+schemas: $(BIN)/.installed
+	$(BIN)/python -m schemas.generate
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis khabar-data
