@@ -182,6 +182,31 @@ def demo(keep) -> None:
     sys.exit(run_demo(keep=keep))
 
 
+@main.command()
+@_broker_option
+@click.option("--once", is_flag=True, help="Print the view once and exit (for scripts).")
+@click.option("--interval", type=float, default=2.0, show_default=True, help="Seconds between refreshes.")
+@click.option("--serve-metrics", "serve_port", type=int, default=None, metavar="PORT",
+              help="Run headless as a lag exporter: serve khabar_consumer_lag_messages on PORT/metrics.")
+def status(broker, once, interval, serve_port) -> None:
+    """A live view of topics, end offsets, the group's lag per partition and the rate per stage.
+
+    Needs only the broker, so it works while no worker runs. Refreshes in place; Ctrl-C to leave.
+
+    \b
+    Examples:
+      khabar status --broker kafka://127.0.0.1:9092
+      khabar status --once
+      khabar status --serve-metrics 9109   # lag for Prometheus even while no worker runs
+    """
+    from agents.status import serve_lag_metrics, show_status
+
+    settings = Settings.from_env(broker=broker)
+    if serve_port:
+        sys.exit(serve_lag_metrics(settings, serve_port, interval))
+    sys.exit(show_status(settings, once, interval))
+
+
 @main.group(name="eval")
 def eval_group() -> None:
     """Score the production stages on gold data."""
