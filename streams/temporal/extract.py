@@ -53,8 +53,33 @@ class Candidate:
     short_end: int | None = None  # a time's span without its part-of-day words, if those collide
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or "\u064b" <= ch <= "\u0652" or ch == "\u0640"
+
+
+def _word_starts(text: str, anchor: int, back: int) -> list[int]:
+    """The anchor itself, the start of its word, then the starts of up to `back` words before, on its line.
+
+    Words are found with `rfind` on single spaces (the stored text is normalized); a token opening with
+    punctuation, `(الأحد)` or `«الجمعة»`, also starts after it.
+    """
+    line = text.rfind("\n", 0, anchor)
+    j = max(text.rfind(" ", 0, anchor), line) + 1
+    starts = [anchor]
+    for _ in range(back + 1):
+        k = j
+        while k < anchor and not _is_word(text[k]):
+            k += 1  # opening punctuation: the word starts after it
+        if k != starts[-1] and k < len(text):
+            starts.append(k)
+        if j <= line + 1:
+            break
+        j = max(text.rfind(" ", 0, j - 1), line) + 1
+    return starts
+
+
 def _prev_word(text: str, start: int) -> str:
-    m = P.PREVIOUS_WORD.search(text, max(0, start - 40), start)
+    m = P.PREVIOUS_WORD.search(text, max(0, start - 24), start)
     if not m:
         return ""
     w = key(m.group(1))
@@ -62,7 +87,7 @@ def _prev_word(text: str, start: int) -> str:
 
 
 def _next_word(text: str, end: int) -> str:
-    m = P.NEXT_WORD.match(text, end, min(len(text), end + 40))
+    m = P.NEXT_WORD.match(text, end, min(len(text), end + 30))
     return key(m.group(1)) if m else ""
 
 
@@ -89,21 +114,49 @@ def _year_value(year: int, era: str | None) -> str | None:
 class Extractor:
     """Stateless after construction; `find(text, ref)` is safe to call from any thread."""
 
+
+    def __init__(self) -> None:
+        self._digit_families = [(pat, getattr(self, name), back) for pat, name, back in P.DIGIT_FAMILIES]
+        self._anchors = [(stems, [(pat, getattr(self, name), back) for pat, name, back in families])
+                         for stems, families in P.ANCHORS]
+
     def find(self, text: str, ref: dt.date | None) -> list[Candidate]:
         if not text:
             return []
-        text = text.translate(P.DIGITS)
+        if P.OTHER_DIGIT.search(text):
+            text = text.translate(P.DIGITS)
         cands: list[Candidate] = []
-        for pattern, handler in self._families:
-            for m in pattern.finditer(text):
-                try:
-                    handler(self, m, text, ref, cands)
-                except (ValueError, OverflowError, KeyError, TypeError, IndexError):
-                    continue  # one odd match must never cost the article its other expressions
+        tried: set[tuple[int, int]] = set()
+        for m in P.LATIN_DIGIT_RUN.finditer(text):
+            self._try(text, ref, m.start(), self._digit_families, tried, cands)
+        for stems, families in self._anchors:
+            for stem in stems:
+                i = text.find(stem)
+                while i >= 0:
+                    self._try(text, ref, i, families, tried, cands)
+                    i = text.find(stem, i + len(stem))
         chosen = _settle(cands)
         chosen = _join_weekdays(text, chosen)
         _attach_times(text, chosen)
         return chosen
+
+    def _try(self, text: str, ref, anchor: int, families, tried: set, out: list[Candidate]) -> None:
+        starts = _word_starts(text, anchor, max(back for _, _, back in families))
+        # a proclitic glued to a number word (بعشرة أيام، لخمسة وعشرين عاما): also try just after it
+        glued = [p + 1 for p in starts[1:] if text[p] in "وفبلك" and p + 1 < anchor]
+        for pattern, handler, back in families:
+            for pos in starts[:back + 2] + glued[:back + 1]:
+                k = (id(pattern), pos)  # a Pattern's own hash rehashes its whole program
+                if k in tried:
+                    continue
+                tried.add(k)
+                m = pattern.match(text, pos)
+                if m is None:
+                    continue
+                try:
+                    handler(m, text, ref, out)
+                except (ValueError, OverflowError, KeyError, TypeError, IndexError):
+                    continue  # one odd match must never cost the article its other expressions
 
     # -- handlers: each appends zero or more candidates ------------------------------------------------------
 
@@ -334,25 +387,6 @@ class Extractor:
         if m["tod"]:  # `الساعة العاشرة من صباح الخميس`: the day words may belong to a date expression
             short = start + len(text[start:m.start("tod")].rstrip().removesuffix("من").rstrip())
         out.append(Candidate(start, end, "time", f"T{hour:02d}:{minute:02d}", short_end=short))
-
-    _families = (
-        (P.MONTH_EXPR, _month),
-        (P.NUMERIC_DATE, _numeric),
-        (P.MONTH_YEAR, _month_year),
-        (P.YEAR_CUE, _year),
-        (P.YEAR_ERA, _year),
-        (P.YEAR_PREP, _year),
-        (P.YEAR_RANGE, _year_range),
-        (P.RELATIVE_PERIOD, _relative_period),
-        (P.WEEKDAY, _weekday),
-        (P.RELATIVE_DAY, _relative_day),
-        (P.DURATION, _duration),
-        (P.DUAL, _dual),
-        (P.SINGLE, _single),
-        (P.CLOCK_CUE, _clock),
-        (P.CLOCK_WORDS, _clock),
-        (P.CLOCK_DIGITS, _clock),
-    )
 
 
 def _year_list(text: str, pos: int, era: str | None, out: list[Candidate]) -> None:

@@ -14,13 +14,22 @@ from streams.temporal import lexicon as lx
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 # A word start, with the proclitics news attaches (و، ف + ب، ل، ك): they stay outside the span.
-_START = r"(?<!\w)(?:[وف]?[بلك]?)"
+_START = r"(?<![\w\u064b-\u0652\u0640])(?:[وف]?[بلك]?)"
 # The article ال, or its second ل after the preposition ل (للشهر).
 _DEF = r"(?:ال|(?<=ل)ل)"
-_END = r"(?!\w)"
+_END = r"(?![\w\u0640])"  # a final tanween (غداً) is not a letter
 # Not inside a longer number or word, but a number may carry a proclitic: و48 ساعة، و2014م، بـ27/12/2020.
 _NOT_NUM_BEFORE = r"(?:(?<![\w.,/:+\-])|(?<=(?<!\w)[وفبلك])|(?<=(?<!\w)[وفبلك]ـ))"
 _NOT_NUM_AFTER = r"(?![\d]|[.,/:][\d])"
+
+def _one_line(pattern: str) -> str:
+    """`\\s` never crosses a paragraph break: `العام\\n2015` is two lines, not one expression."""
+    return pattern.replace(r"\s", r"[^\S\n]")
+
+
+def _compile(pattern: str) -> re.Pattern:
+    return re.compile(_one_line(pattern))
+
 
 _GMONTHS = "(?:" + lx.alternation(w for w in lx.GREGORIAN_MONTHS if w != "آب") + "|آب)"
 _HMONTHS = lx.alternation(lx.HIJRI_MONTHS)
@@ -47,14 +56,14 @@ _REL_DAY = r"(?:أول\s+من\s+[أا]مس|أول\s+[أا]مس|[أا]مس\s+ال
 _DAY_PART = r"(?:صباح|مساء|ظهر|عصر|فجر|ليلة|ليل|نهار|ظهيرة|منتصف\s+ليل[ةه]?|منتصف\s+نهار)"
 
 # Explicit calendar expressions around a month name: [part] [weekday] [day] month [(month)] [year [era]] [qual]
-MONTH_EXPR = re.compile(
+MONTH_EXPR = _compile(
     _START + r"(?P<s>"
     r"(?:(?P<part>" + _PARTS + r")\s+(?:من\s+)?)?"
     r"(?:(?:يوم\s+)?(?P<wd>" + _WEEKDAY + r")\s*[،,]?\s*)?"
     r"(?:(?:(?:ال)?(?:ـ\s*)?(?P<day>" + _DAY + r")" + _NOT_NUM_AFTER + r"|(?P<dayord>" + _DAY_ORD + r"))\s*(?:من\s+)?)?"
     r"(?P<shahr>(?:ال|ل)?شهر\s+)?"
     r"(?:(?P<gm>" + _GMONTHS + r")|(?P<hm>" + _HMONTHS + r"))" + _END +
-    r"(?:\s*[(/]\s*(?P<gm2>" + _GMONTHS + r")\s*\)?)?"
+    r"(?:(?:\s*[(/]\s*|\s+)(?P<gm2>" + _GMONTHS + r")" + _END + r"(?:\s*\))?)?"
     r"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:[لب]?ال|ل)?(?:عام|سنة)\s+)?(?P<year>" + _YEAR + r")" + _NOT_NUM_AFTER
     + r"(?:\s*(?P<era>" + _ERA + r"))?)?"
     r"(?:\s+(?P<qual>" + _QUAL + r")" + _END + r")?"
@@ -62,41 +71,41 @@ MONTH_EXPR = re.compile(
 )
 
 # 25/10/1436هـ, 2015-07-24, 24.7.2015, with or without spaces around the separator.
-NUMERIC_DATE = re.compile(
+NUMERIC_DATE = _compile(
     _NOT_NUM_BEFORE + r"(?P<s>(?P<a>\d{1,4})\s*(?P<sep>[/\-.])\s*(?P<b>\d{1,2})\s*(?P=sep)\s*(?P<c>\d{1,4})"
     r"(?![\d]|[/\-.:]\d)(?:\s*(?P<era>" + _ERA + r"))?)"
 )
 # 11/1436هـ, 8/2015م: month/year needs the era letter to tell it from a fraction or a score.
-MONTH_YEAR = re.compile(
+MONTH_YEAR = _compile(
     _NOT_NUM_BEFORE + r"(?P<s>(?P<m>1[0-2]|0?[1-9])\s*/\s*(?P<year>" + _YEAR + r")\s*(?P<era>" + _ERA + r"))"
 )
 
 # Years with a cue word: عام 2014، العام 2013م، سنة 1436هـ، مواليد 1990، [نهاية] عام 2014
-YEAR_CUE = re.compile(
+YEAR_CUE = _compile(
     _START + r"(?P<s>(?:(?P<part>" + _PARTS + r")\s+)?(?:ال)?(?:عام|عامي|سنة|سنتي|مواليد|موسم)\s+"
     r"(?P<year>" + _YEAR + r")" + _NOT_NUM_AFTER + r"(?:\s*(?P<era>" + _ERA + r"))?)"
 )
 # A year marked by its era: 2014م، 1436هـ، 1436 هـ
-YEAR_ERA = re.compile(
+YEAR_ERA = _compile(
     _NOT_NUM_BEFORE + r"(?P<s>(?P<year>" + _YEAR + r")(?P<space>\s?)ـ?(?P<era>هـ|ه|م)" + _END + r")"
 )
 # A preposition then a year, accepted only when nothing countable follows (`في 2014،` yes, `في 2000 شخص` no).
-YEAR_PREP = re.compile(
+YEAR_PREP = _compile(
     r"(?<!\w)[وف]?(?:في|منذ|حتى|بحلول|خلال|قبل|بعد|مطلع|نهاية|أواخر|أوائل|منتصف|بداية)\s+"
     r"(?P<s>(?P<year>(?:19|20)\d\d))(?![\d%]|[.,/:]\d)(?=\s*(?:$|[.،,؛;:)»\"\n\-]|و\s*\d|(?:حيث|عندما|حين|إلى|الى|حتى)(?!\w)))"
 )
-YEAR_RANGE = re.compile(
+YEAR_RANGE = _compile(
     r"(?<!\w)[وف]?(?:من|بين)\s+(?P<s>(?P<y1>(?:19|20)\d\d))\s*(?:-|–|إلى|الى|حتى|و)\s*"
     r"(?P<s2>(?P<y2>(?:19|20)\d\d))" + _NOT_NUM_AFTER
 )
 # After a year: `و2015`, `- 2016`, `أو 2017` continue the same list.
-YEAR_NEXT = re.compile(
+YEAR_NEXT = _compile(
     r"\s*(?:و|،|,|-|–|أو|او|إلى|الى|حتى)\s*(?:(?:ال)?عام\s+)?(?P<s>(?P<year>" + _YEAR + r")" + _NOT_NUM_AFTER
     + r"(?:\s*(?P<era>" + _ERA + r"))?)"
 )
 
 # الشهر الماضي، العام الجاري 2015م، هذا الأسبوع، مطلع العام المقبل
-RELATIVE_PERIOD = re.compile(
+RELATIVE_PERIOD = _compile(
     _START + r"(?P<s>(?:(?P<part>" + _PARTS + r")\s+)?"
     r"(?:(?P<unit>" + _DEF + r"(?:شهر|عام|سن[ةه]|[أا]سبوع))\s+(?P<qual>" + _QUAL + r")" + _END
     + r"|(?:هذا|هذه)\s+(?P<unit2>" + _DEF + r"(?:شهر|عام|سن[ةه]|[أا]سبوع))" + _END + r")"
@@ -104,39 +113,70 @@ RELATIVE_PERIOD = re.compile(
 )
 
 # [أمس|اليوم|غدا] [صباح|مساء] [يوم] الخميس [الماضي|المقبل]
-WEEKDAY = re.compile(
+WEEKDAY = _compile(
     _START + r"(?P<s>(?:(?P<rel>" + _REL_DAY + r")\s+)?(?:(?P<tod>" + _DAY_PART + r")\s+)?(?:(?:يوم|اليوم)\s+)?"
     r"\(?(?P<wd>" + _WEEKDAY + r")" + _END + r"\)?(?:\s+(?P<qual>" + _QUAL + r")" + _END + r")?)"
 )
 # اليوم، أمس، أول من أمس، غدا، بعد غد، [صباح] [يوم] ...
-RELATIVE_DAY = re.compile(
+RELATIVE_DAY = _compile(
     _START + r"(?P<s>(?:(?P<tod>" + _DAY_PART + r")\s+)?(?P<yawm>يوم\s+)?(?P<rel>" + _REL_DAY + r"))" + _END
 )
 
-DURATION = re.compile(
+DURATION = _compile(
     _NOT_NUM_BEFORE + r"(?:ال(?:ـ)?\s*)?(?P<s>(?:(?P<num>\d{1,4}(?:[.,]\d{1,2})?)|(?P<numw>" + NUMBER_WORDS
     + r"))\s+(?P<unit>" + _UNITS + r"))" + _END
 )
-DUAL = re.compile(_START + r"(?P<s>(?:ال)?(?P<unit>" + _DUALS + r"))" + _END)
-SINGLE = re.compile(
+DUAL = _compile(_START + r"(?P<s>(?:ال)?(?P<unit>" + _DUALS + r"))" + _END)
+SINGLE = _compile(
     r"(?<!\w)[وف]?(?:ل?مدة|طوال|طيلة)\s+(?P<s>(?P<unit>" + _SINGULAR + r"))" + _END + r"(?!\s+(?:\d|من\s+\d))"
     + "|" + _START + r"(?P<s2>(?P<unit2>" + _SINGULAR + r")\s+(?:واحد|واحدة)" + _END + ")"
     + "|" + _START + r"(?P<s3>(?P<frac>نصف|ربع)\s+(?P<unit3>ساع[ةه]))" + _END
 )
 
-CLOCK_CUE = re.compile(
+CLOCK_CUE = _compile(
     _START + r"(?P<s>(?:تمام\s+)?ال(?:ساعة|ساعه)\s+(?:ال(?:ـ)?\s*)?(?:(?P<h>[01]?\d|2[0-4])(?:\s*[:.,]\s*(?P<m>[0-5]\d))?"
     + _NOT_NUM_AFTER + r"|(?P<hw>" + _HOUR_WORDS + r")" + _END + r")"
     r"(?:\s+(?P<frac>و\s*النصف|و\s*الربع|و\s*الثلث|إلا\s+(?:ربعا|الربع|ربع)|الا\s+(?:ربعا|الربع|ربع)|و\s*(?P<mins>[0-5]?\d)\s+دقيق[ةه])"
     + _END + r")?(?:\s+" + _TOD + r")?)"
 )
-CLOCK_WORDS = re.compile(
+CLOCK_WORDS = _compile(
     _START + r"(?P<s>(?P<hw>" + _HOUR_WORDS + r")(?:\s+(?P<frac>و\s*النصف|و\s*الربع))?\s+" + _TOD + r")"
 )
-CLOCK_DIGITS = re.compile(
+CLOCK_DIGITS = _compile(
     r"(?:(?<![\w:.,/\-])|(?<=(?<!\w)[وفبل]))(?P<s>(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::[0-5]\d)?(?![\d:]|[.,]\d)(?:\s*" + _TOD + r")?)"
 )
 
 SENTENCE_END = re.compile(r"[.!?؟](?!\d)|\n")
-PREVIOUS_WORD = re.compile(r"(\w+)\W*$")
-NEXT_WORD = re.compile(r"^\W*(\w+)")
+NEXT_WORD = re.compile(r"\W{0,3}(\w+)")
+PREVIOUS_WORD = re.compile(r"(\w+)\W{0,3}$")
+LATIN_DIGIT_RUN = re.compile(r"[0-9]+")
+OTHER_DIGIT = re.compile(r"[٠-٩۰-۹]")
+
+# Anchors: every expression holds one of these substrings, found with `str.find` (a C scan) before any pattern
+# runs. Each pattern is then only tried (`match`) at the anchor's word and a few words before it, so the cost
+# grows with the number of anchors, not with the length of the text times the number of patterns.
+# family: (pattern, handler name, how many words before the anchor's word an expression may start)
+
+_MONTH_STEMS = ("يناير", "فبراير", "مارس", "بريل", "مايو", "يونيو", "يونيه", "يوليو", "يوليه", "غسطس", "سبتمبر",
+                "كتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "ذار", "نيسان", "يار", "حزيران", "تموز", "آب", "يلول",
+                "تشرين", "محرم", "صفر", "ربيع", "جماد", "رجب", "شعبان", "رمضان", "شوال", "القعد", "الحج")
+_WEEKDAY_STEMS = ("ثنين", "ثلاثاء", "ثلثاء", "ربعاء", "خميس", "جمعة", "جمعه", "سبت", "لأحد", "لاحد")
+_REL_DAY_STEMS = ("أمس", "امس", "البارحة", "اليوم", "غد")
+_PERIOD_STEMS = ("شهر", "عام", "سنة", "سنه", "سبوع", "مواليد", "موسم")
+_UNIT_STEMS = ("سنوات", "سنين", "سنت", "عوام", "شهور", "سابيع", "يوم", "يام", "ساع", "دقيق", "دقائق", "ثوان",
+               "ثانية")
+_TOD_STEMS = ("صباح", "مساء", "ظهر", "عصر", "فجر", "ليل")
+
+DIGIT_FAMILIES = ((NUMERIC_DATE, "_numeric", 0), (MONTH_YEAR, "_month_year", 0), (YEAR_ERA, "_year", 0),
+                  (DURATION, "_duration", 1), (CLOCK_DIGITS, "_clock", 0), (YEAR_PREP, "_year", 1),
+                  (YEAR_RANGE, "_year_range", 1))
+ANCHORS = (
+    (_MONTH_STEMS, ((MONTH_EXPR, "_month", 5),)),
+    (_WEEKDAY_STEMS, ((WEEKDAY, "_weekday", 3),)),
+    (_REL_DAY_STEMS, ((RELATIVE_DAY, "_relative_day", 4), (WEEKDAY, "_weekday", 0))),
+    (_PERIOD_STEMS, ((RELATIVE_PERIOD, "_relative_period", 2), (YEAR_CUE, "_year", 1), (DURATION, "_duration", 3),
+                     (DUAL, "_dual", 0), (SINGLE, "_single", 1))),
+    (_UNIT_STEMS, ((DURATION, "_duration", 3), (DUAL, "_dual", 0), (SINGLE, "_single", 1),
+                   (CLOCK_CUE, "_clock", 1))),
+    (_TOD_STEMS, ((CLOCK_WORDS, "_clock", 3),)),
+)
