@@ -36,7 +36,7 @@ _NOT_WEEKDAY_AFTER = {key(w) for w in ("صلاة", "خطبة", "خطب", "خطي
 _NOT_WEEKDAY_BEFORE = {key(w) for w in ("عشر", "عشرة", "معا", "معاً", "منهما", "منهم", "الأخير", "الأخيرة")}
 _NOT_TODAY_AFTER = {key(w) for w in ("عين", "ذلك", "هذا", "نفس", "تلك", "ذات", "مثل", "ليوم")}
 _NOT_TODAY_BEFORE = {key(w) for w in ("ذاته", "نفسه", "ذلك", "هذا", "عينه")}
-_AGE_CUES = {key(w) for w in ("العمر", "عمره", "عمرها", "عمر", "سن", "السن", "البالغ", "البالغة", "يبلغ", "تبلغ",
+_AGE_CUES = {key(w) for w in ("تحت", "أعمار", "أعمارهم", "أعمارهن", "أعمارها", "الرضا", "سنهم", "العمر", "عمره", "عمرها", "عمر", "سن", "السن", "البالغ", "البالغة", "يبلغ", "تبلغ",
                               "ابن", "ابنة", "بنت", "عمرهم", "أعمارهم", "عمرا", "بعمر", "يناهز", "ناهز", "سنه")}
 _MEASURES = {key(w) for w in ("مسافة", "ارتفاع", "عمق", "طول", "بطول", "بعمق", "بارتفاع", "مساحة", "بمساحة",
                               "بمسافة", "عرض", "بعرض", "نحو", "حوالي")}
@@ -95,11 +95,11 @@ def _year_calendar(year: int, era: str | None) -> str | None:
     """`g` or `h` for a four-digit year with an optional era letter, None if implausible."""
     if era and era.startswith("ه"):
         return "h" if hijri.MIN_YEAR <= year <= hijri.MAX_YEAR else None
-    if 1900 <= year <= 2100:
-        return "g"
     if not era and hijri.MIN_YEAR <= year <= hijri.MAX_YEAR:
         return "h"
-    return None
+    if era == "م":
+        return "g" if 1900 <= year <= 2100 else None
+    return "g" if 1000 <= year <= 2100 else None
 
 
 def _year_value(year: int, era: str | None) -> str | None:
@@ -174,8 +174,8 @@ class Extractor:
             month = _HMONTH[key(m["hm"])]
             if year is not None and _year_calendar(year, era) != "h":
                 return
-            if day is None and year is None and qual is None:
-                return  # رمضان alone is as often a name or a season as a date
+            if day is None and year is None and qual is None and not m["shahr"]:
+                return  # رمضان alone is as often a name as a date; شهر رمضان is the month
             if year is None:
                 h = hijri.to_hijri(ref) if ref else None
                 if h is None:
@@ -250,9 +250,11 @@ class Extractor:
 
     def _year_range(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
         y1, y2 = int(m["y1"]), int(m["y2"])
-        if y1 < y2 <= y1 + 100:
-            out.append(Candidate(*m.span("s"), "date", f"{y1:04d}"))
-            out.append(Candidate(*m.span("s2"), "date", f"{y2:04d}"))
+        era = m["era"] if "era" in m.re.groupindex else None
+        v1, v2 = _year_value(y1, era), _year_value(y2, era)
+        if y1 < y2 <= y1 + 100 and v1 and v2:
+            out.append(Candidate(*m.span("s"), "date", v1))
+            out.append(Candidate(*m.span("s2"), "date", v2))
 
     def _relative_period(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
         unit_word = m["unit"] or m["unit2"]
@@ -370,7 +372,8 @@ class Extractor:
                 hour, minute = hour - 1, 45
             elif "mins" in groups and m["mins"]:
                 minute = int(m["mins"])
-        tod = key(m["tod"]) if m["tod"] else ""
+        tod_text = m["tod"] if "tod" in groups else None
+        tod = key(tod_text) if tod_text else ""
         if tod:
             add = 12 if tod == "بعد الظهر" else _PERIODS.get(tod, 0)
             if add and 1 <= hour < 12:
@@ -384,7 +387,7 @@ class Extractor:
             return
         start, end = m.span("s")
         short = None
-        if m["tod"]:  # `الساعة العاشرة من صباح الخميس`: the day words may belong to a date expression
+        if tod_text:  # `الساعة العاشرة من صباح الخميس`: the day words may belong to a date expression
             short = start + len(text[start:m.start("tod")].rstrip().removesuffix("من").rstrip())
         out.append(Candidate(start, end, "time", f"T{hour:02d}:{minute:02d}", short_end=short))
 
@@ -428,12 +431,15 @@ def _iso_duration(amount: float, unit: str) -> str:
     return f"PT{n}{unit[1]}" if unit.startswith("T") else f"P{n}{unit}"
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _is_age(text: str, start: int, end: int) -> bool:
     """`(30 عاما)`, `يبلغ من العمر 30 عاما`, `شاب في الثلاثين`: ages are not durations of events."""
-    before = text[max(0, start - 30):start]
+    before = text[max(0, start - 8):start]
     if before.rstrip().endswith("(") or before.rstrip().endswith("،") and "(" in before[-3:]:
         return True
-    words = {key(w) for w in re.findall(r"\w+", before)[-3:]}
+    words = {key(w) for w in _WORD.findall(text, max(0, start - 40), start)[-5:]}
     if words & _AGE_CUES:
         return True
     after = text[end:end + 12]

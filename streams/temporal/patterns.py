@@ -37,7 +37,7 @@ _WEEKDAY = _DEF + lx.alternation(w[2:] for w in lx.WEEKDAYS)
 _QUAL = lx.alternation(lx.QUALIFIERS)
 _PARTS = lx.alternation(lx.PERIOD_PARTS)
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
-_YEAR = r"(?:1[34]\d\d|19\d\d|20\d\d)"
+_YEAR = r"(?:1\d\d\d|20\d\d)"  # 1343–1500 without an era letter is read as Hijri
 _ERA = r"(?:هـ|ه|م)" + _END
 _DAY_ORD = lx.alternation(lx.DAY_ORDINALS)
 
@@ -82,7 +82,7 @@ MONTH_YEAR = _compile(
 
 # Years with a cue word: عام 2014، العام 2013م، سنة 1436هـ، مواليد 1990، [نهاية] عام 2014
 YEAR_CUE = _compile(
-    _START + r"(?P<s>(?:(?P<part>" + _PARTS + r")\s+)?(?:ال)?(?:عام|عامي|سنة|سنتي|مواليد|موسم)\s+"
+    _START + r"(?P<s>(?:(?P<part>" + _PARTS + r")\s+)?(?:ال)?(?:عامين|عامي|عام|سنة|سنتي|مواليد|موسم)\s*"
     r"(?P<year>" + _YEAR + r")" + _NOT_NUM_AFTER + r"(?:\s*(?P<era>" + _ERA + r"))?)"
 )
 # A year marked by its era: 2014م، 1436هـ، 1436 هـ
@@ -92,7 +92,7 @@ YEAR_ERA = _compile(
 # A preposition then a year, accepted only when nothing countable follows (`في 2014،` yes, `في 2000 شخص` no).
 YEAR_PREP = _compile(
     r"(?<!\w)[وف]?(?:في|منذ|حتى|بحلول|خلال|قبل|بعد|مطلع|نهاية|أواخر|أوائل|منتصف|بداية)\s+"
-    r"(?P<s>(?P<year>(?:19|20)\d\d))(?![\d%]|[.,/:]\d)(?=\s*(?:$|[.،,؛;:)»\"\n\-]|و\s*\d|(?:حيث|عندما|حين|إلى|الى|حتى)(?!\w)))"
+    r"(?P<s>(?P<year>(?:19|20)\d\d))(?![\d%]|[.,/:]\d)(?=\s*(?:$|[.،,؛;:)»\"\n\-]|و\s*\d|(?:حيث|عندما|حين|إلى|الى|حتى|ثم|مقارنة|وهو|وهي|وذلك|وقد|ولكن|وفي|بعد|قبل)(?!\w)))"
 )
 YEAR_RANGE = _compile(
     r"(?<!\w)[وف]?(?:من|بين)\s+(?P<s>(?P<y1>(?:19|20)\d\d))\s*(?:-|–|إلى|الى|حتى|و)\s*"
@@ -114,7 +114,8 @@ RELATIVE_PERIOD = _compile(
 
 # [أمس|اليوم|غدا] [صباح|مساء] [يوم] الخميس [الماضي|المقبل]
 WEEKDAY = _compile(
-    _START + r"(?P<s>(?:(?P<rel>" + _REL_DAY + r")\s+)?(?:(?P<tod>" + _DAY_PART + r")\s+)?(?:(?:يوم|اليوم)\s+)?"
+    _START + r"(?P<s>(?:(?P<rel>" + _REL_DAY + r")[\u064b-\u0652]*\s+)?(?:(?P<tod>" + _DAY_PART + r")\s+)?"
+    r"(?:(?:يوم|اليوم)\s+)?"
     r"\(?(?P<wd>" + _WEEKDAY + r")" + _END + r"\)?(?:\s+(?P<qual>" + _QUAL + r")" + _END + r")?)"
 )
 # اليوم، أمس، أول من أمس، غدا، بعد غد، [صباح] [يوم] ...
@@ -123,8 +124,8 @@ RELATIVE_DAY = _compile(
 )
 
 DURATION = _compile(
-    _NOT_NUM_BEFORE + r"(?:ال(?:ـ)?\s*)?(?P<s>(?:(?P<num>\d{1,4}(?:[.,]\d{1,2})?)|(?P<numw>" + NUMBER_WORDS
-    + r"))\s+(?P<unit>" + _UNITS + r"))" + _END
+    _NOT_NUM_BEFORE + r"(?:ال(?:ـ)?\s*)?(?P<s>(?:(?P<num>\d{1,4}(?:[.,]\d{1,2})?)\s*|(?P<numw>" + NUMBER_WORDS
+    + r")\s+)(?P<unit>" + _UNITS + r"))" + _END
 )
 DUAL = _compile(_START + r"(?P<s>(?:ال)?(?P<unit>" + _DUALS + r"))" + _END)
 SINGLE = _compile(
@@ -138,6 +139,16 @@ CLOCK_CUE = _compile(
     + _NOT_NUM_AFTER + r"|(?P<hw>" + _HOUR_WORDS + r")" + _END + r")"
     r"(?:\s+(?P<frac>و\s*النصف|و\s*الربع|و\s*الثلث|إلا\s+(?:ربعا|الربع|ربع)|الا\s+(?:ربعا|الربع|ربع)|و\s*(?P<mins>[0-5]?\d)\s+دقيق[ةه])"
     + _END + r")?(?:\s+" + _TOD + r")?)"
+)
+# 0722 بتوقيت جرينتش، الساعة 0610: four-digit clock times of wire copy
+CLOCK_HHMM = _compile(
+    r"(?<![\w.,/:\-])(?P<s>(?P<h>[01]\d|2[0-3]):?(?P<m>[0-5]\d)(?!\d)\s+(?:بتوقيت|ت\.?\s?غ|جرينتش|غرينتش|GMT)"
+    r"(?:\s+(?:جرينتش|غرينتش))?)"
+)
+CLOCK_AFTER_CUE = _compile(r"(?<!\w)(?:تمام\s+)?(?P<s>ال(?:ساعة|ساعه)\s+(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d))" + _NOT_NUM_AFTER)
+# (1400 – 1430هـ): the era letter after a range applies to both ends
+ERA_RANGE = _compile(
+    r"(?<![\w.,/:\-])(?P<s>(?P<y1>1[34]\d\d))\s*[-–]\s*(?P<s2>(?P<y2>1[34]\d\d)\s*(?P<era>هـ|ه)" + _END + ")"
 )
 CLOCK_WORDS = _compile(
     _START + r"(?P<s>(?P<hw>" + _HOUR_WORDS + r")(?:\s+(?P<frac>و\s*النصف|و\s*الربع))?\s+" + _TOD + r")"
@@ -169,7 +180,8 @@ _TOD_STEMS = ("صباح", "مساء", "ظهر", "عصر", "فجر", "ليل")
 
 DIGIT_FAMILIES = ((NUMERIC_DATE, "_numeric", 0), (MONTH_YEAR, "_month_year", 0), (YEAR_ERA, "_year", 0),
                   (DURATION, "_duration", 1), (CLOCK_DIGITS, "_clock", 0), (YEAR_PREP, "_year", 1),
-                  (YEAR_RANGE, "_year_range", 1))
+                  (YEAR_RANGE, "_year_range", 1),
+                  (CLOCK_HHMM, "_clock", 0), (ERA_RANGE, "_year_range", 0))
 ANCHORS = (
     (_MONTH_STEMS, ((MONTH_EXPR, "_month", 5),)),
     (_WEEKDAY_STEMS, ((WEEKDAY, "_weekday", 3),)),
@@ -177,6 +189,6 @@ ANCHORS = (
     (_PERIOD_STEMS, ((RELATIVE_PERIOD, "_relative_period", 2), (YEAR_CUE, "_year", 1), (DURATION, "_duration", 3),
                      (DUAL, "_dual", 0), (SINGLE, "_single", 1))),
     (_UNIT_STEMS, ((DURATION, "_duration", 3), (DUAL, "_dual", 0), (SINGLE, "_single", 1),
-                   (CLOCK_CUE, "_clock", 1))),
+                   (CLOCK_CUE, "_clock", 1), (CLOCK_AFTER_CUE, "_clock", 1))),
     (_TOD_STEMS, ((CLOCK_WORDS, "_clock", 3),)),
 )
