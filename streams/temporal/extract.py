@@ -8,6 +8,7 @@ a period (مطلع، نهاية...), a qualifier (الماضي، المقبل) a
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -40,6 +41,11 @@ _AGE_CUES = {key(w) for w in ("تحت", "أعمار", "أعمارهم", "أعم�
                               "ابن", "ابنة", "بنت", "عمرهم", "أعمارهم", "عمرا", "بعمر", "يناهز", "ناهز", "سنه")}
 _MEASURES = {key(w) for w in ("مسافة", "ارتفاع", "عمق", "طول", "بطول", "بعمق", "بارتفاع", "مساحة", "بمساحة",
                               "بمسافة", "عرض", "بعرض", "نحو", "حوالي")}
+
+
+# Anchors looked at per text (title or body). A 350-word article has about 15; the cap only bounds the time an
+# adversarial or giant input can take (expressions after the 800th anchor are not reported).
+MAX_ANCHORS = 800
 
 
 @dataclass(slots=True)
@@ -125,17 +131,27 @@ class Extractor:
             return []
         if P.OTHER_DIGIT.search(text):
             text = text.translate(P.DIGITS)
-        cands: list[Candidate] = []
-        tried: set[tuple[int, int]] = set()
+        anchors: list[tuple[int, list]] = []
         for m in P.LATIN_DIGIT_RUN.finditer(text):
-            self._try(text, ref, m.start(), self._digit_families, tried, cands)
+            anchors.append((m.start(), self._digit_families))
+            if len(anchors) >= MAX_ANCHORS:
+                break
         for stems, families in self._anchors:
             for stem in stems:
                 i = text.find(stem)
-                while i >= 0:
-                    self._try(text, ref, i, families, tried, cands)
+                n = 0
+                while i >= 0 and n < MAX_ANCHORS:
+                    anchors.append((i, families))
+                    n += 1
                     i = text.find(stem, i + len(stem))
-        chosen = _settle(cands)
+        if len(anchors) > MAX_ANCHORS:  # keep the earliest: a bounded cost on any input, whole articles in practice
+            anchors.sort(key=lambda a: a[0])
+            del anchors[MAX_ANCHORS:]
+        cands: list[Candidate] = []
+        tried: set[tuple[int, int]] = set()
+        for pos, families in anchors:
+            self._try(text, ref, pos, families, tried, cands)
+        chosen = _settle(cands, len(text))
         chosen = _join_weekdays(text, chosen)
         _attach_times(text, chosen)
         return chosen
@@ -446,23 +462,19 @@ def _is_age(text: str, start: int, end: int) -> bool:
     return bool(re.match(r"\s*(?:من\s+)?(?:العمر|عمر)", after))
 
 
-def _settle(cands: list[Candidate]) -> list[Candidate]:
+def _settle(cands: list[Candidate], size: int) -> list[Candidate]:
     """Longest first; a time whose part-of-day words collide falls back to its shorter span."""
     cands.sort(key=lambda c: (-(c.end - c.start), c.start))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(size + 1)  # 1 where a chosen span lies: each check is one C-level `find`
     chosen: list[Candidate] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= ts or s >= te for ts, te in taken)
-
     for c in cands:
-        if free(c.start, c.end):
+        if taken.find(1, c.start, c.end) < 0:
             pass
-        elif c.short_end is not None and c.short_end > c.start and free(c.start, c.short_end):
+        elif c.short_end is not None and c.short_end > c.start and taken.find(1, c.start, c.short_end) < 0:
             c.end = c.short_end
         else:
             continue
-        taken.append((c.start, c.end))
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
     return chosen
@@ -490,15 +502,17 @@ def _join_weekdays(text: str, chosen: list[Candidate]) -> list[Candidate]:
 
 def _attach_times(text: str, chosen: list[Candidate]) -> None:
     """A clock time takes the day of the nearest full date in its sentence; alone it stays `THH:MM`."""
+    days = [d for d in chosen if d.kind == "date" and d.value and len(d.value) == 10]
+    starts = [d.start for d in days]
     for c in chosen:
         if c.kind != "time":
             continue
-        lo = max((m.end() for m in P.SENTENCE_END.finditer(text, max(0, c.start - 400), c.start)), default=0)
-        hi_m = P.SENTENCE_END.search(text, c.end)
-        hi = hi_m.start() if hi_m else len(text)
+        lo = max((m.end() for m in P.SENTENCE_END.finditer(text, max(0, c.start - 300), c.start)), default=0)
+        hi_m = P.SENTENCE_END.search(text, c.end, c.end + 300)
+        hi = hi_m.start() if hi_m else min(len(text), c.end + 300)
         best = None
-        for d in chosen:
-            if d.kind == "date" and d.value and len(d.value) == 10 and lo <= d.start and d.end <= hi:
+        for d in days[bisect.bisect_left(starts, lo):bisect.bisect_right(starts, hi)]:
+            if d.end <= hi:
                 dist = c.start - d.end if d.end <= c.start else d.start - c.end
                 if best is None or dist < best[0]:
                     best = (dist, d.value)
