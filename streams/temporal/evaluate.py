@@ -81,8 +81,8 @@ def evaluate_gold(path: str, tagger: Stage | None = None) -> dict:
 def format_report(result: dict) -> str:
     """A readable summary; the last line is the JSON of the numbers (without the error lists)."""
     lines = [
-        f"temporal gold: {result['lines']} lines, {result['gold_expressions']} expressions, "
-        f"{result['predictions']} predictions",
+        (f"temporal gold: {result['lines']} lines, {result['gold_expressions']} expressions, "
+         f"{result['predictions']} predictions"),
         f"detection  P {result['precision']:.3f}  R {result['recall']:.3f}  F1 {result['f1']:.3f}",
         f"exact value {result['exact_value']:.3f}   false predictions {result['false_prediction_rate']:.3f}",
     ]

@@ -13,7 +13,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from streams.temporal import hijri, lexicon as lx, patterns as P
+from streams.temporal import hijri
+from streams.temporal import lexicon as lx
+from streams.temporal import patterns as P
 from streams.temporal.resolve import month_year, relative_period, safe_date, weekday_date, ym
 
 _GMONTH = lx.table(lx.GREGORIAN_MONTHS)

@@ -32,7 +32,7 @@ def reference_of(article: Article) -> tuple[dt.date | None, str]:
     ms = article.message_timestamp_ms
     if isinstance(ms, int) and not isinstance(ms, bool) and ms > 0:
         try:
-            return dt.datetime.fromtimestamp(ms / 1000, tz=dt.timezone.utc).date(), "message_timestamp"
+            return dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC).date(), "message_timestamp"
         except (OverflowError, OSError, ValueError):
             pass
     return None, "none"
