@@ -14,7 +14,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from rich.console import Console
 
-from agents.broker import free_port, start_broker, wait_port
+from agents.broker import free_port, start_broker
 from agents.inputs import messages
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -89,6 +89,22 @@ def summarize(event: dict) -> None:
                   f"[dim]pipeline[/] {timing.get('pipeline_ms') or 0:.0f} ms   [dim]stages ms[/] {stages}")
 
 
+def _wait_ready(port: int, worker: subprocess.Popen, timeout_s: float) -> bool:
+    """Until /readyz answers 200: publishing before partitions are assigned only adds waiting to the timings."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and worker.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
 def run_demo(keep: bool = False, timeout_s: float = 120.0) -> int:
     values = [m.value for m in messages([str(SAMPLES)])]
     tmp = Path(tempfile.mkdtemp(prefix="khabar-demo-"))
@@ -102,8 +118,8 @@ def run_demo(keep: bool = False, timeout_s: float = 120.0) -> int:
             [sys.executable, "-m", "agents.cli", "worker", "--broker", f"kafka://127.0.0.1:{port}",
              "--metrics-port", str(metrics_port)],
             stdout=open(tmp / "worker.log", "wb"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        if not wait_port(metrics_port, 90):
-            console.print(f"[red]the worker did not start; see {tmp / 'worker.log'}")
+        if not _wait_ready(metrics_port, worker, 90):
+            console.print(f"[red]the worker did not become ready; see {tmp / 'worker.log'}")
             return 1
         console.print(f"broker 127.0.0.1:{port}, worker metrics http://127.0.0.1:{metrics_port}/metrics; "
                       f"publishing {len(values)} sample messages to news.raw …")

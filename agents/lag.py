@@ -16,13 +16,33 @@ from agents.kafka_url import bootstrap_servers
 log = logging.getLogger(__name__)
 
 
+async def high_watermarks(consumer: AIOKafkaConsumer, tps: list[TopicPartition],
+                          timeout_s: float = 3.0) -> dict[TopicPartition, int]:
+    """End offsets that hold on Tansu too.
+
+    Tansu answers ListOffsets(latest) with the last batch's base offset + 1, which under-counts whenever
+    a producer batched several records (librdkafka, aiokafka, Faust all do). A fetch response's high
+    watermark is right, so fetch once from just before that answer and take the larger of the two.
+    """
+    listed = await consumer.end_offsets(tps)
+    consumer.assign(tps)
+    for tp in tps:
+        consumer.seek(tp, max(0, listed[tp] - 1))
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while any(consumer.highwater(tp) is None for tp in tps) and asyncio.get_running_loop().time() < deadline:
+        await consumer.getmany(timeout_ms=100, max_records=len(tps))
+    ends = {tp: max(listed[tp], consumer.highwater(tp) or 0) for tp in tps}
+    consumer.assign([])  # stop the background fetcher until the next look
+    return ends
+
+
 async def group_lag(consumer: AIOKafkaConsumer, topics: list[str]) -> dict[TopicPartition, int]:
     """`consumer` carries the group id but never subscribes, so it reads the group's offsets without joining."""
     await consumer._client.force_metadata_update()
     tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
     if not tps:
         return {}
-    ends = await consumer.end_offsets(tps)
+    ends = await high_watermarks(consumer, tps)
     lag = {}
     for tp in tps:
         done = await consumer.committed(tp)  # OffsetFetch; Tansu's answer to the admin variant is unreadable

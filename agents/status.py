@@ -14,6 +14,7 @@ from rich.live import Live
 from rich.table import Table
 
 from agents.kafka_url import bootstrap_servers
+from agents.lag import high_watermarks
 from agents.settings import Settings
 
 
@@ -26,7 +27,7 @@ async def snapshot(consumer: AIOKafkaConsumer, topics: list[str]) -> dict[str, d
         if not parts:
             continue
         tps = [TopicPartition(topic, p) for p in parts]
-        ends = await consumer.end_offsets(tps)
+        ends = await high_watermarks(consumer, tps)
         out[topic] = {tp.partition: (ends[tp], await consumer.committed(tp)) for tp in tps}
     return out
 
