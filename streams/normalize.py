@@ -1,12 +1,10 @@
 """Normalize: clean layout noise from `title`/`body`, and compute folded forms for matching.
 
-Two kinds of text on purpose: the stored `title`/`body` keep the article's own letters (so offsets and
-quotes stay true to the source), while `fold_arabic` erases the spelling variation that Arabic news
+Two kinds of text on purpose: the stored `title`/`body` keep the article's own characters, minus layout
+(line structure, surrounding whitespace), so offsets and quotes stay true to the source, while `fold_arabic` erases the spelling variation that Arabic news
 is full of (أ/إ/آ/ا, ى/ي, ة/ه, diacritics, tatweel, ٣/3) so that matchers compare like with like.
 """
 from __future__ import annotations
-
-import re
 
 from streams.article import Article
 
@@ -14,8 +12,7 @@ from streams.article import Article
 INVISIBLES = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u061c\u00ad"
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\v\f"
 
-_CLEAN_TABLE = {ord(c): None for c in INVISIBLES} | {ord(c): " " for c in _SPACES}
-_RUNS_OF_SPACES = re.compile(r" {2,}")
+_INVISIBLE_TABLE = {ord(c): None for c in INVISIBLES}
 
 _DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0670\u0640"  # + tatweel
 _FOLD_TABLE = (
@@ -29,13 +26,24 @@ _FOLD_TABLE = (
 # Hamza on waw/yeh folds to its seat: news writes مسؤول/مسئول and رئيس/رءيس inconsistently.
 
 
+def visible(text: str) -> str:
+    """`text` without zero-width and bidi marks (for deciding what a line is, not for storing it)."""
+    return text.translate(_INVISIBLE_TABLE)
+
+
+def is_blank(line: str) -> bool:
+    """Blank for layout purposes: nothing but spaces (no-break ones too) and invisible marks."""
+    return not visible(line).strip()
+
+
 def clean_line(line: str) -> str:
-    """One line without invisible marks, with every kind of space made a single ASCII space."""
-    return _RUNS_OF_SPACES.sub(" ", line.translate(_CLEAN_TABLE)).strip()
+    """A line without its surrounding whitespace. Inner characters stay: a double space can be where a
+    number was cut out, and a bidi mark is the publisher's own; folding erases both for matching."""
+    return "" if is_blank(line) else line.strip()
 
 
 def clean_text(text: str) -> str:
-    """Clean each line and drop empty ones: paragraphs stay separated by exactly one `\\n`."""
+    """Paragraph lines, stripped, separated by exactly one `\n`; blank and NBSP-only lines dropped."""
     lines = (clean_line(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return "\n".join(x for x in lines if x)
 
@@ -66,6 +74,6 @@ def add_folded(article: Article) -> Article:
 
 
 def normalize(article: Article) -> Article:
-    article.title = clean_line(article.title.replace("\n", " "))
+    article.title = clean_line(" ".join(article.title.splitlines()))
     article.body = clean_text(article.body)
     return add_folded(article)

@@ -15,7 +15,7 @@ import orjson
 from streams import errors
 from streams.article import Article
 from streams.errors import Rejected
-from streams.normalize import clean_line
+from streams.normalize import clean_line, visible
 from streams.temporal.dateline import parse_dateline
 
 DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024
@@ -64,7 +64,7 @@ def split_scraped(text: str) -> ScrapedText:
     total = None
     # The footer is the last line; scrapers sometimes leave a stray line after it, so look at two.
     for i in range(len(lines) - 1, max(len(lines) - 3, -1), -1):
-        m = _FOOTER.match(lines[i])
+        m = _FOOTER.match(visible(lines[i]).strip())
         if m:
             total = float(m.group(1))
             del lines[i]
@@ -72,15 +72,15 @@ def split_scraped(text: str) -> ScrapedText:
     published = None
     # A bare publication-date line may open or close the text; it is metadata, not a paragraph.
     for i in (-1, 0):
-        if lines and (published := parse_dateline(lines[i])):
+        if lines and (published := parse_dateline(visible(lines[i]))):
             del lines[i]
             break
     section = None
     if len(lines) >= 2 and len(lines[0]) <= _MAX_BREADCRUMB_CHARS and _BREADCRUMB_SEP.search(lines[0]):
-        parts = [p.strip() for p in _BREADCRUMB_SEP.split(lines[0])]
+        parts = [" ".join(visible(p).split()) for p in _BREADCRUMB_SEP.split(lines[0])]
         section = [p for p in parts if p]
         lines = lines[1:]
-    if published is None and len(lines) > 1 and (published := parse_dateline(lines[0])):
+    if published is None and len(lines) > 1 and (published := parse_dateline(visible(lines[0]))):
         del lines[0]  # the date line can also sit between the breadcrumb and the title
     title = lines[0] if lines else ""
     return ScrapedText(section or None, title, lines[1:], total, published)
@@ -144,7 +144,7 @@ def _from_envelope(text: str) -> Article:
         return article
     if env.get("content") is None:
         raise Rejected(errors.INVALID_ENVELOPE, "needs `text`, or `title` + `content`")
-    article.title = clean_line((env.get("title") or "").replace("\n", " "))
+    article.title = clean_line(" ".join((env.get("title") or "").splitlines()))
     article.body = env["content"]
     if not article.title and not article.body.strip():
         raise Rejected(errors.EMPTY, "title and content are empty")

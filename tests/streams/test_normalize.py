@@ -15,14 +15,14 @@ def test_fold_erases_spelling_variation():
 
 
 def test_stored_text_keeps_its_own_letters():
-    article = normalize(Article(title="  القاهرةُ\u200f ", body="أَحمد\u00a0 في\n\u00a0\nالقاهرة"))
-    assert article.title == "القاهرةُ"
-    assert article.body == "أَحمد في\nالقاهرة"
-    assert article.folded_body == "احمد في\nالقاهره"
+    article = normalize(Article(title="  القاهرةُ\u200f ", body="أَحمد\u00a0 في\n\u00a0\u200f\nالقاهرة"))
+    assert article.title == "القاهرةُ\u200f"
+    assert article.body == "أَحمد\u00a0 في\nالقاهرة"
+    assert article.folded_body == "احمد  في\nالقاهره"
 
 
 def test_clean_text_drops_blank_and_nbsp_only_lines():
-    assert clean_text("a\r\n\u00a0\r\n\r\nb  c\n  \n") == "a\nb c"
+    assert clean_text("a\r\n\u00a0\r\n\u200f\r\nb  c\n  \n") == "a\nb  c"
 
 
 @given(st.text(max_size=300))
