@@ -61,8 +61,10 @@ class Khabar:
         metrics.MESSAGES.labels(stage=stage, outcome=outcome).inc()
 
     def _register_agents(self) -> None:
+        from agents import newsroom
         from agents.stage_agent import stage_agent
 
+        newsroom.register(self)  # dedup (wraps enrich_step), alerts, trending: before the stage agents
         stage_agent(self, "normalize", self.topics["raw"], self.normalize_step)
         stage_agent(self, "enrich", self.topics[NORMALIZED], self.enrich_step)
 

@@ -272,5 +272,109 @@ def train_ner(args) -> None:
     sys.exit(train_main(args))
 
 
+@main.group()
+def rules() -> None:
+    """Alert rules: data on the compacted news.alert-rules topic, read live by every worker.
+
+    \b
+    A rule file (YAML); groups that are given must all match, any item of a list may match:
+      name: libya-desk
+      match:
+        entities: [{canonical: "طرابلس", type: LOC}]
+        keywords: ["وقف إطلاق النار"]
+        sections: ["عربية ودولية"]
+        min_mentions: 1
+    """
+
+
+@rules.command(name="add")
+@_broker_option
+@click.argument("path", type=click.Path(dir_okay=False))
+def rules_add(broker, path) -> None:
+    """Validate a rule file and publish it (replacing a rule of the same name).
+
+    A malformed file is reported in one line and never reaches the topic. Running workers use the rule
+    from the next article on.
+
+    \b
+    Example:
+      khabar rules add libya-desk.yaml --broker kafka://127.0.0.1:9092
+    """
+    from agents.rules_admin import add_rule
+
+    sys.exit(add_rule(broker, path))
+
+
+@rules.command(name="list")
+@_broker_option
+@click.option("--json", "as_json", is_flag=True, help="One rule document per line instead of a table.")
+def rules_list(broker, as_json) -> None:
+    """Show the current alert rules.
+
+    \b
+    Example:
+      khabar rules list --json | jq .name
+    """
+    from agents.rules_admin import list_rules
+
+    sys.exit(list_rules(broker, as_json))
+
+
+@rules.command(name="rm")
+@_broker_option
+@click.argument("name")
+def rules_rm(broker, name) -> None:
+    """Delete a rule (a tombstone on the compacted topic).
+
+    \b
+    Example:
+      khabar rules rm libya-desk
+    """
+    from agents.rules_admin import remove_rule
+
+    sys.exit(remove_rule(broker, name))
+
+
+@main.command()
+@_broker_option
+@click.option("--once", is_flag=True, help="Print the current rankings once and exit.")
+@click.option("--top", type=int, default=10, show_default=True, help="Rows per table.")
+@click.option("--topic", default="news.trending", show_default=True, help="Topic with the rankings.")
+def trending(broker, once, top, topic) -> None:
+    """The most mentioned entities per type in the latest closed windows, refreshed in place.
+
+    Workers rank each tumbling window (default 5 min) and hopping window (1 h, every 5 min) on
+    news.trending; this shows the newest ranking of each kind and type.
+
+    \b
+    Examples:
+      khabar trending
+      khabar trending --once --top 5
+    """
+    from agents.trending_view import show_trending
+
+    sys.exit(show_trending(broker, topic, once, top))
+
+
+@main.command()
+@_broker_option
+@click.option("--webhook", required=True, metavar="URL", help="HTTP endpoint that receives each alert (POST JSON).")
+@click.option("--group", default="khabar-alerts-webhook", show_default=True,
+              help="Consumer group; its committed offset is where a restart resumes.")
+@click.option("--topic", default="news.alerts", show_default=True, help="Topic with the alerts.")
+@click.option("--max-attempts", type=int, default=0, show_default=True,
+              help="Give up (exit 1, alert not committed) after N failed attempts; 0 retries forever.")
+def alerts(broker, webhook, group, topic, max_attempts) -> None:
+    """Forward alerts to a webhook: one POST per alert, retried with backoff, committed after delivery.
+
+    \b
+    Example:
+      khabar alerts --webhook https://chat.example.org/hooks/news-desk
+    """
+    from agents.webhook import run_forwarder
+
+    sys.exit(run_forwarder(broker, topic, webhook, group, max_attempts))
+
+
 if __name__ == "__main__":
     main()

@@ -35,3 +35,13 @@ CONSUMER_LAG = Gauge(
 ASSIGNED_PARTITIONS = Gauge("khabar_assigned_partitions", "Partitions currently assigned to this worker.")
 REBALANCES = Counter("khabar_rebalances", "Consumer group rebalances this worker took part in.")
 BUILD = Info("khabar_build", "Version and build information.")
+
+# Newsroom features: duplicates, alerts, trending windows, webhook deliveries.
+DUPLICATES = Counter(
+    "khabar_duplicates", "Enriched articles marked duplicate_of an earlier copy, by kind (exact, near).", ["kind"])
+ALERTS = Counter("khabar_alerts", "Alerts sent to the alerts topic (one per matching rule and article).")
+ALERT_RULES = Gauge("khabar_alert_rules", "Valid alert rules this worker currently holds.")
+TRENDING_WINDOWS = Counter(
+    "khabar_trending_windows", "Trending rankings sent (one per closed window and entity type), by kind.", ["kind"])
+WEBHOOK_DELIVERIES = Counter(
+    "khabar_webhook_deliveries", "Webhook POST attempts by `khabar alerts`, by outcome (ok, retry).", ["outcome"])

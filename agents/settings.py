@@ -20,6 +20,9 @@ class Topics:
     alerts: str = "news.alerts"
     alert_rules: str = "news.alert-rules"
     trending: str = "news.trending"
+    # Internal: one message per (enriched article, entity type), keyed by type, so each type's counts
+    # live on one partition and its top N can be ranked there.
+    mentions: str = "news.entity-mentions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,15 @@ class Settings:
     commit_interval_s: float = 1.0
     lag_interval_s: float = 5.0
     log_level: str = "info"
+    # Duplicates: a story seen again within this window is marked `duplicate_of` and does not alert.
+    dedup_window_s: float = 86400.0
+    dedup_max_distance: int = 5  # SimHash bits for a near-copy from the same source
+    # Trending entities: tumbling and hopping windows over entity mentions, top N per type per window.
+    trending_tumbling_s: float = 300.0
+    trending_hopping_s: float = 3600.0
+    trending_hop_step_s: float = 300.0
+    trending_top_n: int = 10
+    trending_grace_s: float = 5.0  # a window is ranked this long after it ends, for stragglers
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -15,6 +15,7 @@ from agents import metrics
 from agents.deadletter import dead_letter, encode, utc_now_iso
 from schemas.wire import article_from_normalized, enriched_event, normalized_event
 from streams import errors
+from streams.dedup import dedup_key
 from streams.errors import Rejected
 from streams.normalize import add_folded
 from streams.pipeline import PipelineConfig, build_enricher, build_normalizer, parse
@@ -67,7 +68,8 @@ class NormalizeStep:
             article = self.pipeline(article, _observe)
             if not article.title and not article.body:
                 raise Rejected(errors.EMPTY, "nothing left after normalizing")
-            return Output(NORMALIZED, article.id.encode(), orjson.dumps(normalized_event(article)))
+            # Keyed for dedup: copies of a story (same source or same body) meet on one partition.
+            return Output(NORMALIZED, dedup_key(article).encode(), orjson.dumps(normalized_event(article)))
         except Rejected as exc:
             return _dead(exc.reason, exc.detail, self.stage, value, key, meta)
         except Exception as exc:  # a bug in a stage must not stop the stream: dead-letter and go on

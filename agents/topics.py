@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 def topic_specs(settings: Settings) -> list[NewTopic]:
     t = settings.topics
     n = settings.partitions
-    specs = [NewTopic(name, n, 1) for name in (t.raw, t.normalized, t.enriched, t.deadletter, t.alerts, t.trending)]
+    specs = [NewTopic(name, n, 1) for name in (t.raw, t.normalized, t.enriched, t.deadletter, t.alerts, t.trending,
+                                                     t.mentions)]
     # Rules are state: only the latest version of each rule matters, so the topic is compacted.
     specs.append(NewTopic(t.alert_rules, 1, 1, topic_configs={"cleanup.policy": "compact"}))
     return specs

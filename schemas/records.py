@@ -112,9 +112,55 @@ class DeadLetter(faust.Record, serializer="json"):
     failed_at: str
 
 
+class MatchedEntity(faust.Record, serializer="json"):
+    canonical: str
+    type: str
+    count: int
+
+
+class MatchedKeyword(faust.Record, serializer="json"):
+    keyword: str  # as written in the rule
+    count: int  # occurrences in the folded title and body
+
+
+class Matched(faust.Record, serializer="json"):
+    entities: List[MatchedEntity]
+    keywords: List[MatchedKeyword]
+
+
+class Alert(faust.Record, serializer="json"):
+    """On `news.alerts`: an enriched article matched an alert rule (never for a duplicate)."""
+
+    rule: str
+    article_id: str
+    title: str
+    section: Optional[List[str]]
+    url: Optional[str]
+    matched: Matched
+    received_at: str  # when Khabar received the article (ISO 8601 UTC)
+
+
+class TrendingEntity(faust.Record, serializer="json"):
+    canonical: str
+    count: int
+
+
+class Trending(faust.Record, serializer="json"):
+    """On `news.trending`: the most mentioned entities of one type in one closed window."""
+
+    kind: str  # tumbling | hopping
+    type: str  # PERS | LOC | ORG | MISC
+    window_start: str  # ISO 8601 UTC, inclusive
+    window_end: str  # ISO 8601 UTC, exclusive
+    top: List[TrendingEntity]
+    emitted_at: str
+
+
 # Topic → record, for the generator and the contract tests.
 TOPIC_RECORDS = {
     "normalized": NormalizedEvent,
     "enriched": EnrichedEvent,
     "deadletter": DeadLetter,
+    "alerts": Alert,
+    "trending": Trending,
 }

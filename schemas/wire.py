@@ -82,3 +82,16 @@ def article_from_normalized(event: dict[str, Any]) -> Article:
         stages_ms=dict(timing.get("stages_ms") or {}),
     )
 
+
+
+def alert_event(rule: str, event: dict[str, Any], matched: dict[str, Any]) -> dict[str, Any]:
+    """The alert for one rule matching one enriched event (a dict as on `news.enriched`)."""
+    return {
+        "rule": rule,
+        "article_id": event["id"],
+        "title": event.get("title") or "",
+        "section": event.get("section"),
+        "url": (event.get("source") or {}).get("url"),
+        "matched": {"entities": matched.get("entities", []), "keywords": matched.get("keywords", [])},
+        "received_at": (event.get("timing") or {}).get("received_at") or "",
+    }

@@ -1,0 +1,180 @@
+"""Newsroom agents and tables: duplicates (in the enrich step), alert rules, trending entities.
+
+Topology (keys in brackets):
+  news.normalized [dedup key: source, else body hash] → enrich (+ dedup table) → news.enriched [id]
+  news.enriched → alerts (+ rules global table ← news.alert-rules [rule name]) → news.alerts [article id]
+  news.enriched → mentions fan-out → news.entity-mentions [type] → counts (tumbling + hopping tables)
+  a timer ranks each closed window per type → news.trending [type]
+The logic lives in streams/ (rules, dedup, trending); these are the thin Kafka-facing loops.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+import faust
+import orjson
+from faust.types import TP
+
+from agents import metrics
+from agents.steps import ENRICHED, EnrichStep
+from schemas.wire import alert_event
+from streams import dedup, trending
+from streams.rules import RuleCache, match_rules
+
+log = logging.getLogger(__name__)
+
+
+class RulesTable(faust.GlobalTable):
+    """A global table whose changelog is our own `news.alert-rules` topic, written by `khabar rules`.
+
+    Faust's assignor looks a global table's changelog up by the default name (`<app>-<table>-changelog`)
+    even when another topic is given, and fails the rebalance with a KeyError; this names the real one.
+    """
+
+    def _changelog_topic_name(self) -> str:
+        return self.changelog_topic.get_topic_name()
+
+
+class Deduplicator:
+    """Looks an article up in the dedup table (its key is the message key, so the state is local)."""
+
+    def __init__(self, table, window_s: float, max_distance: int) -> None:
+        self.table, self.window_s, self.max_distance = table, window_s, max_distance
+
+    def __call__(self, article) -> str | None:
+        key = dedup.dedup_key(article)
+        ts = article.message_timestamp_ms / 1000 if article.message_timestamp_ms else time.time()
+        verdict = dedup.check(self.table.get(key), dedup.Fingerprint.of(article.folded_body), article.id, ts,
+                              self.window_s, self.max_distance)
+        if verdict.entries is not None:
+            self.table[key] = verdict.entries
+        if verdict.duplicate_of:
+            metrics.DUPLICATES.labels(kind=verdict.kind).inc()
+        return verdict.duplicate_of
+
+
+class DedupEnrichStep(EnrichStep):
+    """The enrich step, plus `duplicate_of` from the dedup table. Shares the wrapped step's loaded models."""
+
+    def __init__(self, inner: EnrichStep, deduplicate: Deduplicator) -> None:
+        self.__dict__.update(inner.__dict__)
+        self.deduplicate = deduplicate
+
+    def enrich(self, article):
+        article = super().enrich(article)
+        article.duplicate_of = self.deduplicate(article)
+        return article
+
+
+def register(khabar) -> None:
+    """Tables, agents and the trending timer; wraps `khabar.enrich_step` with dedup. Call before the stage
+    agents are registered."""
+    app, settings, t = khabar.app, khabar.settings, khabar.settings.topics
+
+    dedup_table = app.Table("dedup", default=None,
+                            partitions=settings.partitions, help="Recent fingerprints per dedup key.")
+    khabar.enrich_step = DedupEnrichStep(
+        khabar.enrich_step, Deduplicator(dedup_table, settings.dedup_window_s, settings.dedup_max_distance))
+
+    _register_alerts(khabar, app, t)
+    _register_trending(khabar, app, settings, t)
+
+
+def _register_alerts(khabar, app, t) -> None:
+    # The rules topic is the global table's changelog: every worker reads all of it, at start and live,
+    # and a tombstone from `khabar rules rm` deletes the key. The writer is another process (the CLI), so
+    # the partition must stay a standby after recovery too (`synchronize_all_active_partitions`), or
+    # rules added at run time would only be seen after a restart.
+    rules_topic = app.topic(t.alert_rules, partitions=1, key_serializer="raw", value_serializer="raw")
+    rules_table = app.tables.add(RulesTable(
+        app, name="alert-rules", default=None, beacon=app.tables.beacon, partitions=1, standby_buffer_size=1,
+        recovery_buffer_size=1,  # a rule takes effect on arrival, not when 1000 changes have queued
+        is_global=True, synchronize_all_active_partitions=True, changelog_topic=rules_topic,
+        help="Alert rules by name."))
+    alerts_topic = app.topic(t.alerts, key_serializer="raw", value_serializer="raw")
+    cache = RuleCache()
+    khabar.rules_table = rules_table
+
+    async def alerts(stream):
+        async for event in stream.events():
+            try:
+                doc = orjson.loads(event.message.value or b"")
+            except orjson.JSONDecodeError:
+                continue
+            rules = cache.rules(list(rules_table.items()))
+            metrics.ALERT_RULES.set(len(rules))
+            for rule, matched in match_rules(rules, doc):
+                await alerts_topic.send(key=str(doc["id"]).encode(),
+                                        value=orjson.dumps(alert_event(rule.name, doc, matched)))
+                metrics.ALERTS.inc()
+
+    app.agent(khabar.topics[ENRICHED], name="alerts")(alerts)
+
+
+def _register_trending(khabar, app, settings, t) -> None:
+    mentions_topic = app.topic(t.mentions, key_serializer="raw", value_serializer="raw")
+    trending_topic = app.topic(t.trending, key_serializer="raw", value_serializer="raw")
+    grace = settings.trending_grace_s
+    windows = {
+        "tumbling": (settings.trending_tumbling_s, app.Table(
+            "trending-tumbling", default=int,
+            partitions=settings.partitions).tumbling(
+                settings.trending_tumbling_s, expires=settings.trending_tumbling_s + max(60.0, 4 * grace))),
+        "hopping": (settings.trending_hopping_s, app.Table(
+            "trending-hopping", default=int,
+            partitions=settings.partitions).hopping(
+                settings.trending_hopping_s, settings.trending_hop_step_s,
+                expires=settings.trending_hopping_s + max(60.0, 4 * grace))),
+    }
+    type_partition: dict[str, int] = {}  # types this worker counted, and their partition
+    emitted: dict[tuple[str, float], float] = {}  # (kind, window start) → when
+
+    async def fan_out(stream):
+        async for event in stream.events():
+            try:
+                doc = orjson.loads(event.message.value or b"")
+            except orjson.JSONDecodeError:
+                continue
+            raw_ms = (doc.get("timing") or {}).get("raw_timestamp_ms")
+            ts = raw_ms / 1000 if raw_ms else event.message.timestamp
+            for etype, counts in trending.mentions_by_type(doc).items():
+                await mentions_topic.send(key=etype.encode(), value=orjson.dumps(counts), timestamp=ts)
+
+    async def count(stream):
+        async for event in stream.events():
+            etype = (event.message.key or b"").decode()
+            type_partition[etype] = event.message.partition
+            for canonical, n in orjson.loads(event.message.value or b"{}").items():
+                key = trending.table_key(etype, canonical)
+                for _, table in windows.values():
+                    table[key] += n
+
+    def my_types() -> set[str]:
+        # Standby replicas hold other workers' counts too: rank only the types of partitions we own.
+        actives = app.assignor.assigned_actives()
+        return {etype for etype, p in type_partition.items() if TP(t.mentions, p) in actives}
+
+    async def rank_closed_windows():
+        now = time.time()
+        types = my_types()
+        if not types:
+            return
+        for kind, (size, table) in windows.items():
+            closed = trending.closed_windows(list(table.table.data.items()), now, grace, types)
+            for (start, _), by_type in sorted(closed.items()):
+                if (kind, start) in emitted:
+                    continue
+                for etype, counts in sorted(by_type.items()):
+                    msg = trending.trending_event(kind, etype, start, size, counts, settings.trending_top_n, now)
+                    await trending_topic.send(key=etype.encode(), value=orjson.dumps(msg))
+                    metrics.TRENDING_WINDOWS.labels(kind=kind).inc()
+                emitted[(kind, start)] = now
+        for k, at in list(emitted.items()):
+            if now - at > 2 * settings.trending_hopping_s + 3600:
+                del emitted[k]
+
+    app.agent(khabar.topics[ENRICHED], name="trending-mentions")(fan_out)
+    app.agent(mentions_topic, name="trending-count")(count)
+    tick = max(0.5, min(5.0, settings.trending_tumbling_s / 5, settings.trending_hop_step_s / 5))
+    app.timer(tick, name="trending-rank")(rank_closed_windows)
