@@ -32,3 +32,11 @@ def test_fold_char_map_points_back_into_the_original(text):
     assert len(index) == len(folded)
     assert all(0 <= i < len(text) for i in index)
     assert index == sorted(index)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
+       | st.text(alphabet="أإآٱاىيةهؤئو٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹\u064b\u0650\u0640\u200f\u00a0\u2009 abc", max_size=200))
+def test_fast_fold_equals_the_reference_table(text):
+    from streams.normalize import _FOLD_TABLE
+
+    assert fold_arabic(text) == text.translate(_FOLD_TABLE)
