@@ -1,0 +1,82 @@
+"""Duplicates (exact and near, within a window) and trending window ranking, without Kafka."""
+import gzip
+import json
+
+import pytest
+
+from streams import dedup, trending
+from streams.article import Article
+from streams.normalize import fold_arabic
+
+BODY = " ".join(f"كلمة{i} في النص رقم {i}" for i in range(60))
+
+
+def fp(text):
+    return dedup.Fingerprint.of(fold_arabic(text))
+
+
+def test_exact_copy_is_a_duplicate_of_the_first_within_the_window():
+    v1 = dedup.check(None, fp(BODY), "a", 1000.0, 3600)
+    assert v1.duplicate_of is None and len(v1.entries) == 1
+    v2 = dedup.check(v1.entries, fp(BODY), "a", 1010.0, 3600)  # republished: same content id, later
+    assert (v2.duplicate_of, v2.kind, v2.entries) == ("a", "exact", None)
+    assert dedup.check(v1.entries, fp(BODY), "a", 1000.0 + 3601, 3600).duplicate_of is None  # window over
+
+
+def test_a_redelivery_of_the_first_copy_is_not_its_own_duplicate():
+    v1 = dedup.check(None, fp(BODY), "a", 1000.0, 3600)
+    assert dedup.check(v1.entries, fp(BODY), "a", 1000.0, 3600).duplicate_of is None
+
+
+def test_near_copy_with_two_words_changed_is_found_and_different_stories_are_not():
+    words = BODY.split()
+    words[10], words[100] = "تعديل", "تصحيح"
+    state = dedup.check(None, fp(BODY), "a", 0.0, 3600).entries
+    near = dedup.check(state, fp(" ".join(words)), "b", 5.0, 3600)
+    assert (near.duplicate_of, near.kind) == ("a", "near")
+    other = " ".join(f"موضوع{i} مختلف تماما {i * 7}" for i in range(60))
+    assert dedup.check(state, fp(other), "c", 5.0, 3600).duplicate_of is None
+
+
+def test_short_texts_only_dedup_exactly():
+    state = dedup.check(None, fp("خبر قصير جدا"), "a", 0.0, 3600).entries
+    assert dedup.check(state, fp("خبر قصير جدا اليوم"), "b", 1.0, 3600).duplicate_of is None
+
+
+def test_no_false_near_duplicates_on_real_articles():
+    from tests.conftest import NEWS
+
+    if not NEWS.exists():
+        pytest.skip("shared news data not found")
+    with gzip.open(NEWS, "rt", encoding="utf-8") as f:
+        arts = [json.loads(line) for line in f][:600]
+    state, false = {}, 0
+    for i, a in enumerate(arts):
+        v = dedup.check(state.get(a["source"]), fp(a["content"]), str(i), float(i), 10**9)
+        if v.duplicate_of is not None and fold_arabic(arts[int(v.duplicate_of)]["content"]).split() != \
+                fold_arabic(a["content"]).split() and v.kind == "near":
+            false += 1
+        if v.entries is not None:
+            state[a["source"]] = v.entries
+    assert false <= 1
+
+
+def test_dedup_key_is_the_source_else_the_body():
+    a = Article(source_name="الشرق الأوسط", folded_body="x")
+    assert dedup.dedup_key(a) == "src:" + fold_arabic("الشرق الأوسط")
+    assert dedup.dedup_key(Article(folded_body="x")).startswith("body:")
+
+
+def test_trending_counts_ranks_and_skips_duplicates():
+    ev = {"entity_groups": [{"canonical": "طرابلس", "type": "LOC", "count": 3},
+                            {"canonical": "مصر", "type": "LOC", "count": 1},
+                            {"canonical": "رويترز", "type": "ORG", "count": 1}], "duplicate_of": None}
+    assert trending.mentions_by_type(ev) == {"LOC": {"طرابلس": 3, "مصر": 1}, "ORG": {"رويترز": 1}}
+    assert trending.mentions_by_type({**ev, "duplicate_of": "x"}) == {}
+    items = [(("LOC\tطرابلس", (0.0, 299.9)), 7), (("LOC\tمصر", (0.0, 299.9)), 9),
+             (("ORG\tرويترز", (0.0, 299.9)), 1), (("LOC\tطرابلس", (300.0, 599.9)), 1)]
+    closed = trending.closed_windows(items, now=320.0, grace_s=5.0, types={"LOC"})
+    assert list(closed) == [(0.0, 299.9)] and closed[(0.0, 299.9)] == {"LOC": {"طرابلس": 7, "مصر": 9}}
+    msg = trending.trending_event("tumbling", "LOC", 0.0, 300.0, closed[(0.0, 299.9)]["LOC"], 1, 320.0)
+    assert msg["top"] == [{"canonical": "مصر", "count": 9}]
+    assert (msg["window_start"], msg["window_end"]) == ("1970-01-01T00:00:00Z", "1970-01-01T00:05:00Z")
