@@ -9,6 +9,7 @@ import logging
 import faust
 
 from agents import metrics
+from agents.kafka_security import faust_credentials
 from agents.settings import Settings
 from agents.steps import DEADLETTER, ENRICHED, NORMALIZED, EnrichStep, Meta, NormalizeStep, Output
 from streams.pipeline import PipelineConfig
@@ -24,6 +25,7 @@ class Khabar:
         self.app = faust.App(
             settings.app_id,
             broker=settings.broker,
+            broker_credentials=faust_credentials(settings),
             store="memory://",
             datadir=str(settings.data_path),
             topic_partitions=settings.partitions,

@@ -1,13 +1,14 @@
 """The `khabar` command line. Every command's `--help` says what it does and shows an example."""
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
 
 import click
 
-from agents.settings import DEFAULT_BROKER, Settings
+from agents.settings import DEFAULT_BROKER, SASL_MECHANISMS, SECURITY_PROTOCOLS, Settings
 
 BROKER_HELP = f"Kafka broker URL, kafka://HOST:PORT (env KHABAR_BROKER, default {DEFAULT_BROKER})."
 
@@ -15,6 +16,52 @@ BROKER_HELP = f"Kafka broker URL, kafka://HOST:PORT (env KHABAR_BROKER, default 
 def _broker_option(f):
     return click.option("--broker", envvar="KHABAR_BROKER", default=DEFAULT_BROKER, show_default=False,
                         metavar="URL", help=BROKER_HELP)(f)
+
+
+_SECURITY_OPTIONS = [
+    click.option("--security-protocol", type=click.Choice(SECURITY_PROTOCOLS, case_sensitive=False), default=None,
+                 help="How to reach the broker (env KHABAR_SECURITY_PROTOCOL, default PLAINTEXT)."),
+    click.option("--sasl-mechanism", type=click.Choice(SASL_MECHANISMS, case_sensitive=False), default=None,
+                 help="SASL mechanism for SASL_* protocols (env KHABAR_SASL_MECHANISM, default PLAIN)."),
+    click.option("--sasl-username", default=None, metavar="NAME", help="SASL user (env KHABAR_SASL_USERNAME)."),
+    # No --sasl-password flag: a password on the command line shows in `ps` and shell history.
+    click.option("--sasl-password-file", default=None, metavar="PATH", type=click.Path(dir_okay=False),
+                 help="File holding the SASL password (env KHABAR_SASL_PASSWORD_FILE; or set KHABAR_SASL_PASSWORD)."),
+    click.option("--ssl-cafile", default=None, metavar="PATH", type=click.Path(dir_okay=False),
+                 help="CA bundle for the broker's certificate (env KHABAR_SSL_CAFILE; default: system CAs)."),
+    click.option("--ssl-certfile", default=None, metavar="PATH", type=click.Path(dir_okay=False),
+                 help="Client certificate for mutual TLS (env KHABAR_SSL_CERTFILE)."),
+    click.option("--ssl-keyfile", default=None, metavar="PATH", type=click.Path(dir_okay=False),
+                 help="Client certificate's private key (env KHABAR_SSL_KEYFILE)."),
+]
+_SECURITY_NAMES = ("security_protocol", "sasl_mechanism", "sasl_username", "sasl_password_file", "ssl_cafile",
+                   "ssl_certfile", "ssl_keyfile")
+
+
+def _security_options(f):
+    """TLS/SASL flags; the command gets them as one `security` dict of overrides for `Settings.from_env`."""
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        security = {name: kwargs.pop(name) for name in _SECURITY_NAMES}
+        for name in ("security_protocol", "sasl_mechanism"):
+            if security[name]:
+                security[name] = security[name].upper()
+        return f(*args, security=security, **kwargs)
+
+    for option in reversed(_SECURITY_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def _secured_settings(security: dict, **overrides) -> tuple[Settings, dict]:
+    """Settings with the security flags applied, and the aiokafka options; a bad combination is a usage error."""
+    from agents.kafka_security import SecurityConfigError, aiokafka_options
+
+    settings = Settings.from_env(**overrides, **security)
+    try:
+        return settings, aiokafka_options(settings)
+    except SecurityConfigError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -71,7 +118,8 @@ def broker(port: int) -> None:
               help="Enrichment stages to run, comma-separated; empty for none (env KHABAR_ENRICH_STAGES).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]), help="Log verbosity.")
-def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, log_level) -> None:
+@_security_options
+def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, log_level, security) -> None:
     """Run a worker with every agent: news.raw → normalize → news.normalized → enrich → news.enriched.
 
     More workers with the same app id share the partitions (give each its own --data-dir). The worker
@@ -84,8 +132,8 @@ def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, log
     """
     from agents.worker import run_worker
 
-    settings = Settings.from_env(
-        broker=broker, metrics_port=metrics_port, metrics_host=metrics_host, data_dir=data_dir,
+    settings, _ = _secured_settings(
+        security, broker=broker, metrics_port=metrics_port, metrics_host=metrics_host, data_dir=data_dir,
         partitions=partitions, log_level=log_level,
         enrich_stages=tuple(s.strip() for s in stages.split(",") if s.strip()))
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -98,7 +146,8 @@ def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, log
 @click.option("--key-from-id/--no-key", default=True, show_default=True,
               help="Use a JSON envelope's `id` as the message key.")
 @click.argument("paths", nargs=-1, required=True)
-def publish(broker, topic, key_from_id, paths) -> None:
+@_security_options
+def publish(broker, topic, key_from_id, paths, security) -> None:
     """Publish news files to a topic, with a progress bar.
 
     A `.txt` file is one message; `.jsonl` / `.jsonl.gz` hold one message per line; a directory means
@@ -112,7 +161,8 @@ def publish(broker, topic, key_from_id, paths) -> None:
     """
     from agents.publish import publish_paths
 
-    sys.exit(publish_paths(broker, topic, list(paths), key_from_id))
+    _, options = _secured_settings(security, broker=broker)
+    sys.exit(publish_paths(broker, topic, list(paths), key_from_id, options))
 
 
 @main.command()
@@ -121,7 +171,8 @@ def publish(broker, topic, key_from_id, paths) -> None:
 @click.option("--from-beginning", is_flag=True, help="Start at the oldest message instead of new ones.")
 @click.option("-n", "limit", type=int, default=None, help="Stop after N messages.")
 @click.option("--raw", is_flag=True, help="Print values exactly as stored, one per line.")
-def tail(broker, topic, from_beginning, limit, raw) -> None:
+@_security_options
+def tail(broker, topic, from_beginning, limit, raw, security) -> None:
     """Print a topic's messages as JSON lines (readable Arabic, not \\u escapes).
 
     \b
@@ -131,7 +182,8 @@ def tail(broker, topic, from_beginning, limit, raw) -> None:
     """
     from agents.tail import tail_topic
 
-    sys.exit(tail_topic(broker, topic, from_beginning, limit, raw))
+    _, options = _secured_settings(security, broker=broker)
+    sys.exit(tail_topic(broker, topic, from_beginning, limit, raw, options))
 
 
 @main.command()
@@ -188,7 +240,8 @@ def demo(keep) -> None:
 @click.option("--interval", type=float, default=2.0, show_default=True, help="Seconds between refreshes.")
 @click.option("--serve-metrics", "serve_port", type=int, default=None, metavar="PORT",
               help="Run headless as a lag exporter: serve khabar_consumer_lag_messages on PORT/metrics.")
-def status(broker, once, interval, serve_port) -> None:
+@_security_options
+def status(broker, once, interval, serve_port, security) -> None:
     """A live view of topics, end offsets, the group's lag per partition and the rate per stage.
 
     Needs only the broker, so it works while no worker runs. Refreshes in place; Ctrl-C to leave.
@@ -201,7 +254,7 @@ def status(broker, once, interval, serve_port) -> None:
     """
     from agents.status import serve_lag_metrics, show_status
 
-    settings = Settings.from_env(broker=broker)
+    settings, _ = _secured_settings(security, broker=broker)
     if serve_port:
         sys.exit(serve_lag_metrics(settings, serve_port, interval))
     sys.exit(show_status(settings, once, interval))

@@ -22,10 +22,10 @@ def _key(value: bytes, key_from_id: bool) -> bytes | None:
     return str(ident).encode() if ident not in (None, "") else None
 
 
-async def _publish(broker: str, topic: str, paths: list[str], key_from_id: bool) -> int:
+async def _publish(broker: str, topic: str, paths: list[str], key_from_id: bool, client_options: dict) -> int:
     total = count_messages(paths)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers(broker), acks="all", linger_ms=5,
-                                max_request_size=8 * 1024 * 1024)
+                                max_request_size=8 * 1024 * 1024, **client_options)
     await producer.start()
     sent = 0
     try:
@@ -48,9 +48,11 @@ async def _publish(broker: str, topic: str, paths: list[str], key_from_id: bool)
     return 0
 
 
-def publish_paths(broker: str, topic: str, paths: list[str], key_from_id: bool = True) -> int:
+def publish_paths(broker: str, topic: str, paths: list[str], key_from_id: bool = True,
+                  client_options: dict | None = None) -> int:
+    """`client_options`: TLS/SASL keyword arguments for aiokafka (agents.kafka_security.aiokafka_options)."""
     try:
-        return asyncio.run(_publish(broker, topic, paths, key_from_id))
+        return asyncio.run(_publish(broker, topic, paths, key_from_id, client_options or {}))
     except FileNotFoundError as exc:
         print(f"khabar publish: {exc}", file=sys.stderr)
         return 2

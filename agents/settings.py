@@ -9,6 +9,10 @@ from streams.parse import DEFAULT_MAX_MESSAGE_BYTES
 from streams.pipeline import ENRICH_STAGES
 
 DEFAULT_BROKER = "kafka://127.0.0.1:9092"
+SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+# Never shown by repr, logs, /metrics or --help.
+SECRET_FIELDS = ("sasl_password",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,22 @@ class Settings:
     trending_hop_step_s: float = 300.0
     trending_top_n: int = 10
     trending_grace_s: float = 5.0  # a window is ranked this long after it ends, for stragglers
+    # Broker security, as in aiokafka and Faust; agents/kafka_security.py turns these into client options.
+    security_protocol: str = "PLAINTEXT"  # PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL
+    sasl_mechanism: str = "PLAIN"  # PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512
+    sasl_username: str = ""
+    sasl_password: str = ""  # prefer KHABAR_SASL_PASSWORD or sasl_password_file over a flag
+    sasl_password_file: str = ""
+    ssl_cafile: str = ""  # CA bundle that signed the broker's certificate; empty: the system's
+    ssl_certfile: str = ""  # client certificate, for brokers that require mutual TLS
+    ssl_keyfile: str = ""
+
+    def __repr__(self) -> str:
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            shown.append(f"{f.name}={'***' if f.name in SECRET_FIELDS and value else repr(value)}")
+        return f"Settings({', '.join(shown)})"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -13,6 +13,7 @@ from rich.console import Group
 from rich.live import Live
 from rich.table import Table
 
+from agents.kafka_security import aiokafka_options
 from agents.kafka_url import bootstrap_servers
 from agents.lag import high_watermarks
 from agents.settings import Settings
@@ -65,7 +66,7 @@ async def _status(settings: Settings, once: bool, interval: float) -> int:
     t = settings.topics
     topics = [t.raw, t.normalized, t.enriched, t.deadletter, t.alerts, t.trending]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers(settings.broker), group_id=settings.app_id,
-                                enable_auto_commit=False)
+                                enable_auto_commit=False, **aiokafka_options(settings))
     await consumer.start()
     try:
         prev, prev_t = await snapshot(consumer, topics), time.time()
@@ -106,7 +107,8 @@ def serve_lag_metrics(settings: Settings, port: int, interval: float) -> int:
     health.assigned_partitions = 1  # nothing to assign: ready means the broker answers
     serve(health, settings.metrics_host, port)
     t = settings.topics
-    monitor = LagMonitor(settings.broker, settings.app_id, [t.raw, t.normalized], interval, on_ok=health.broker_ok)
+    monitor = LagMonitor(settings.broker, settings.app_id, [t.raw, t.normalized], interval, on_ok=health.broker_ok,
+                         client_options=aiokafka_options(settings))
     print(f"khabar status: serving group {settings.app_id} lag on http://{settings.metrics_host}:{port}/metrics",
           flush=True)
     try:

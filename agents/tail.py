@@ -21,8 +21,10 @@ def render(value: bytes | None, raw: bool) -> bytes:
         return orjson.dumps({"value": value.decode("utf-8", "replace")})
 
 
-async def _tail(broker: str, topic: str, from_beginning: bool, limit: int | None, raw: bool) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers(broker), enable_auto_commit=False)
+async def _tail(broker: str, topic: str, from_beginning: bool, limit: int | None, raw: bool,
+                client_options: dict) -> int:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers(broker), enable_auto_commit=False,
+                                **client_options)
     await consumer.start()
     try:
         parts = None
@@ -57,9 +59,10 @@ async def _tail(broker: str, topic: str, from_beginning: bool, limit: int | None
     return 0
 
 
-def tail_topic(broker: str, topic: str, from_beginning: bool, limit: int | None, raw: bool = False) -> int:
+def tail_topic(broker: str, topic: str, from_beginning: bool, limit: int | None, raw: bool = False,
+               client_options: dict | None = None) -> int:
     try:
-        return asyncio.run(_tail(broker, topic, from_beginning, limit, raw))
+        return asyncio.run(_tail(broker, topic, from_beginning, limit, raw, client_options or {}))
     except KeyboardInterrupt:
         return 0
     except Exception as exc:

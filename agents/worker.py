@@ -9,6 +9,7 @@ import faust
 from agents import metrics
 from agents.app import Khabar
 from agents.health import Health, serve
+from agents.kafka_security import aiokafka_options
 from agents.lag import LagMonitor
 from agents.settings import Settings
 from agents.topics import ensure_topics
@@ -22,7 +23,8 @@ def run_worker(settings: Settings) -> int:
     metrics.BUILD.info({"version": version("khabar"), "faust": version("faust-streaming"),
                         "schema": "v1"})
     settings.data_path.mkdir(parents=True, exist_ok=True)
-    asyncio.run(ensure_topics(settings))
+    client_options = aiokafka_options(settings)
+    asyncio.run(ensure_topics(settings, client_options=client_options))
     khabar = Khabar(settings)
     app = khabar.app
     health = Health(broker_stale_after_s=max(15.0, 3 * settings.lag_interval_s))
@@ -39,7 +41,7 @@ def run_worker(settings: Settings) -> int:
 
     t = settings.topics
     monitor = LagMonitor(settings.broker, settings.app_id, [t.raw, t.normalized], settings.lag_interval_s,
-                         on_ok=health.broker_ok)
+                         on_ok=health.broker_ok, client_options=client_options)
     app.task(monitor.run)
 
     log.info("khabar worker: broker %s, metrics on http://%s:%d/metrics, data dir %s", settings.broker,
