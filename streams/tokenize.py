@@ -60,32 +60,32 @@ def _proclitic_chains() -> list[tuple[str, bool]]:
 
 
 PROCLITIC_CHAINS = _proclitic_chains()
+_FIRST_LETTERS = frozenset(prefix[0] for prefix, _ in PROCLITIC_CHAINS)
+_LONGEST_CHAIN = max(len(prefix) for prefix, _ in PROCLITIC_CHAINS)
+# prefix → (clitic, keeps article): the clitic is the prefix without ال, or without the article's ل in لل.
+_CHAIN_READINGS = {prefix: (prefix[:-1] if prefix.endswith("لل") else prefix[:-2] if article else prefix, article)
+                   for prefix, article in PROCLITIC_CHAINS}
+_CHAIN_READINGS = {p: r for p, r in _CHAIN_READINGS.items() if r[0]}
 
 
 def proclitic_splits(word: str, min_stem: int = MIN_STEM) -> list[tuple[str, str]]:
-    """Every (prefix, stem) reading of `word` with a proclitic chain removed, longest prefix first.
+    """Every (clitic, stem) reading of `word` with a proclitic chain removed, longest prefix first.
 
     `stem` keeps the article when the prefix is a preposition before ال (`بالقاهرة` → `ب`, `القاهرة`) and
     rebuilds it from `لل` (`للأمم` → `ل`, `الأمم`), because names are listed with their article.
     The reading with nothing removed is not included. Works on folded or unfolded words.
     """
     out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for prefix, article in PROCLITIC_CHAINS:
-        if not word.startswith(prefix) or len(word) - len(prefix) < min_stem:
+    if not word or word[0] not in _FIRST_LETTERS:
+        return out
+    for k in range(min(_LONGEST_CHAIN, len(word) - min_stem), 0, -1):
+        reading = _CHAIN_READINGS.get(word[:k])
+        if reading is None:
             continue
-        rest = word[len(prefix):]
-        if article:
-            # Keep the article on the stem: ل+ال written لل; otherwise the ال of the prefix is the stem's.
-            clitic = prefix[:-1] if prefix.endswith("لل") else prefix[:-2]
-            stem = "ال" + rest
-            candidates = [(clitic, stem)]
-        else:
-            candidates = [(prefix, rest)]
-        for clitic, stem in candidates:
-            if clitic and stem not in seen:
-                seen.add(stem)
-                out.append((clitic, stem))
+        clitic, article = reading
+        stem = "ال" + word[k:] if article else word[k:]
+        if not any(stem == s for _, s in out):
+            out.append((clitic, stem))
     return out
 
 

@@ -3,7 +3,7 @@
 A mention's text is what the article wrote (`لطرابلس`, `وحكومة`); its canonical form is the folded name
 with a proclitic removed from its first word when that leaves a known name: a list entry, a place, or
 another mention of the same article (`وبريطانيا` next to `بريطانيا`). Unknown names lose only proclitics
-that are unambiguous in front of the article (`وال…`, `بال…`, `لل…` → `ال…`).
+that are unambiguous in front of the article (`وال…`, `بال…`, `لل…` → `ال…`) and a leading conjunction و/ف.
 """
 from __future__ import annotations
 
@@ -23,17 +23,29 @@ def folded_key(text: str) -> str:
 
 def canonical_form(text: str, known: Callable[[str], bool], article_forms: set[str] = frozenset()) -> str:
     key = folded_key(text)
-    if not key or known(key) or key in article_forms:
+    if not key:
         return key
     first, _, rest = key.partition(" ")
-    for _, stem in proclitic_splits(first, 3):
-        cand = f"{stem} {rest}" if rest else stem
-        if cand in article_forms or known(cand):
+    readings = [f"{stem} {rest}" if rest else stem for _, stem in proclitic_splits(first, 3)]
+    # Another mention of the article without the clitic settles it (`وبريطانيا` next to `بريطانيا`).
+    for cand in readings:
+        if cand in article_forms:
+            return cand
+    # No name starts with لل: it is always ل + the article.
+    if first.startswith("لل") and len(first) >= 4:
+        return " ".join(["ال" + first[2:]] + ([rest] if rest else []))
+    if known(key):
+        return key
+    for cand in readings:
+        if known(cand):
             return cand
     for chain in _ARTICLE_CHAINS:
         if first.startswith(chain) and len(first) - len(chain) >= 2:
             stem = "ال" + first[len(chain):]
             return f"{stem} {rest}" if rest else stem
+    # An unknown name after the conjunction و/ف: in news the letter is far more often the conjunction.
+    if first[0] in "وف" and len(first) >= 5:
+        return f"{first[1:]} {rest}" if rest else first[1:]
     return key
 
 

@@ -7,12 +7,14 @@ which do depend on the neighbours.
 """
 from __future__ import annotations
 
-from streams.entities.gazetteer import Gazetteer, clitic_forms
+import numpy as np
+
+from streams.entities.gazetteer import Gazetteer
 from streams.normalize import fold_arabic
 from streams.tokenize import proclitic_splits
 
-_CACHE_LIMIT = 200_000
-_ARABIC = set(chr(c) for c in range(0x0621, 0x064B)) | set("ٱ")
+_CACHE_LIMIT = 150_000  # distinct words memoized (x 5 planes x 9 labels float64: 54 MB)
+_ARABIC = {chr(c) for c in range(0x0621, 0x064B)} | set("ٱ")
 _LATIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Proclitics that leave a three-letter stem are usually real (بمصر, لندن is a name): keep them short.
 _MIN_STEM = 2
@@ -35,10 +37,48 @@ def word_shape(word: str) -> str:
 class WordFeatures:
     """Word → (own features, features seen by its neighbours); memoized, bounded."""
 
-    def __init__(self, gazetteer: Gazetteer, clusters: dict[str, str] | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer, clusters: dict[str, str] | None = None,
+                 weights: dict[str, np.ndarray] | None = None) -> None:
         self.gazetteer = gazetteer
         self.clusters = clusters or {}
         self.cache: dict[str, tuple] = {}
+        # With a trained model's weights (feature → score per label), a word's features are summed into
+        # score vectors once, when the word is first seen: tagging then adds a few vectors per token
+        # instead of looking up ~30 feature strings per token.
+        # The vectors live in one table, rows = cached words, planes = own score and the scores the word
+        # adds to its neighbours at offsets -2, -1, +1, +2; a sentence's scores are then a few gathers.
+        self.weights = weights
+        if weights is not None:
+            size = len(next(iter(weights.values()))) if weights else 1
+            self._zero = np.zeros(size)
+            # Weights as one matrix (plus a zero row) so a word's five score vectors are one gather + reduceat.
+            self.rows = {attr: k for k, attr in enumerate(weights)}
+            self.matrix = np.vstack([np.array(list(weights.values())).reshape(-1, size), np.zeros((1, size))])
+            self.zero_row = len(self.matrix) - 1
+            self.ids: dict[str, int] = {}
+            self.word_info: list[tuple[str, tuple]] = []
+            self.table = np.zeros((5, _CACHE_LIMIT, size))
+
+    def word_id(self, word: str) -> int:
+        """Row of `word` in the vector table (computed on first sight; the table is reset when full)."""
+        i = self.ids.get(word)
+        if i is not None:
+            return i
+        if len(self.ids) >= _CACHE_LIMIT:
+            self.ids.clear()
+            self.word_info.clear()
+        own, context, folded, starts = self._compute(word, vectors=False)
+        i = self.ids[word] = len(self.word_info)
+        self.word_info.append((folded, starts))
+        rows = self.rows
+        picked: list[int] = []
+        offsets: list[int] = []
+        for feats in (own, context[-2], context[-1], context[1], context[2]):
+            offsets.append(len(picked))
+            picked.extend(r for x in feats if (r := rows.get(x)) is not None)
+            picked.append(self.zero_row)
+        self.table[:, i] = np.add.reduceat(self.matrix[picked], offsets)
+        return i
 
     def __call__(self, word: str) -> tuple:
         hit = self.cache.get(word)
@@ -49,18 +89,19 @@ class WordFeatures:
         hit = self.cache[word] = self._compute(word)
         return hit
 
-    def _compute(self, word: str) -> tuple:
-        f = fold_arabic(word).lower()
+    def _compute(self, word: str, vectors: bool = True) -> tuple:
+        unfolded = word.lower()
+        f = fold_arabic(unfolded)
         splits = proclitic_splits(f, _MIN_STEM) if len(f) > 2 else []
         stems = [s for _, s in splits]
         shape = word_shape(word)
         own = [f"w={f}", f"sh={shape}", f"len={min(len(f), 8)}"]
         if len(f) > 2:
             own += [f"p2={f[:2]}", f"p3={f[:3]}", f"x1={f[-1:]}", f"x2={f[-2:]}", f"x3={f[-3:]}"]
-        if word != fold_arabic(word):
+        if unfolded != f:
             own.append("unfolded")
         gaz = self.gazetteer.word_classes(f)
-        for cls in gaz:
+        for cls in sorted(gaz):
             own.append(f"g={cls}")
         stem_gaz: set[str] = set()
         for clitic, stem in splits:
@@ -69,7 +110,7 @@ class WordFeatures:
             if classes:
                 own.append(f"cl={clitic}")
                 stem_gaz |= classes
-        for cls in stem_gaz - gaz:
+        for cls in sorted(stem_gaz - gaz):
             own.append(f"gc={cls}")
         core = stems[0] if stems else f
         if core.startswith("ال") and len(core) > 3:
@@ -79,15 +120,84 @@ class WordFeatures:
         if cluster:
             own += [f"c4={cluster[:4]}", f"c8={cluster[:8]}", f"c={cluster}"]
         # What a neighbour sees of this word: its form, first stem, list classes and cluster.
-        ctx = [f"w={f}"]
-        if stems:
-            ctx.append(f"st={stems[0]}")
-        ctx += [f"g={c}" for c in gaz | stem_gaz]
+        far_ctx = [f"w={f}"] + ([f"st={stems[0]}"] if stems else [])
+        near_ctx = far_ctx + [f"g={c}" for c in sorted(gaz | stem_gaz)] + [f"sh={shape}"]
         if cluster:
-            ctx.append(f"c={cluster[:6]}")
-        near_ctx = ctx + [f"sh={shape}"]
-        return (own, {o: [f"{o:+d}{x}" for x in (near_ctx if abs(o) == 1 else ctx[:2])] for o in (-2, -1, 1, 2)},
-                f, clitic_forms(f) if len(f) > 2 else [])
+            near_ctx.append(f"c={cluster[:6]}")
+        context = {o: [f"{o:+d}{x}" for x in (near_ctx if abs(o) == 1 else far_ctx)] for o in (-2, -1, 1, 2)}
+        if vectors and self.weights is not None:
+            return (self._score(own), {o: self._score(xs) for o, xs in context.items()}, f,
+                    self.gazetteer.starts(f, stems))
+        return own, context, f, self.gazetteer.starts(f, stems)
+
+    def _score(self, feats: list[str]) -> np.ndarray:
+        weights = self.weights
+        vecs = [v for x in feats if (v := weights.get(x)) is not None]
+        if not vecs:
+            return self._zero
+        if len(vecs) == 1:
+            return vecs[0]
+        acc = vecs[0] + vecs[1]
+        for v in vecs[2:]:
+            acc += v
+        return acc
+
+    def folded(self, word: str) -> str:
+        """The folded form of a word as the tagger saw it."""
+        return self.word_info[self.word_id(word)][0]
+
+    def emissions(self, words: list[str]) -> np.ndarray:
+        """Label scores (n × labels) of a sentence: the CRF's state scores, from precomputed word vectors."""
+        return self.emissions_batch([words])[0]
+
+    def emissions_batch(self, sentences: list[list[str]]) -> list[np.ndarray]:
+        """`emissions` of several sentences, computed in one pass over their concatenation."""
+        weights = self.weights
+        zero = self._zero
+        word_id = self.word_id
+        ids = [word_id(w) for sent in sentences for w in sent]
+        n = len(ids)
+        if n == 0:
+            return [np.zeros((0, len(zero))) for _ in sentences]
+        info = self.word_info
+        rows = np.array(ids)
+        table = self.table
+        em = table[0, rows] + weights.get("bias", zero)
+        # Sentence id of each token: a neighbour's features only count within the same sentence.
+        sid = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
+        for plane, o in enumerate((-2, -1, 1, 2), start=1):
+            if n <= abs(o):
+                continue
+            if o > 0:
+                em[:-o] += table[plane, rows[o:]] * (sid[:-o] == sid[o:])[:, None]
+            else:
+                em[-o:] += table[plane, rows[:o]] * (sid[-o:] == sid[:o])[:, None]
+        out = []
+        pos = 0
+        bos, eos = weights.get("BOS", zero), weights.get("EOS", zero)
+        for sent in sentences:
+            m = len(sent)
+            e = em[pos:pos + m]
+            if m == 0:
+                out.append(e)
+                continue
+            e[0] += bos
+            e[-1] += eos
+            f = [info[k][0] for k in ids[pos:pos + m]]
+            for i in range(1, m):
+                bigram = weights.get(f"bg={f[i - 1]}|{f[i]}")
+                if bigram is not None:
+                    e[i] += bigram
+            starts = [info[k][1] for k in ids[pos:pos + m]]
+            if any(starts):
+                for start, end, classes, _ in self.gazetteer.match(f, starts):
+                    for k in range(start, end):
+                        e[k] += self._score([f"m{'B' if k == start else 'I'}={cls}" for cls in sorted(classes)])
+                    if end < m:
+                        e[end] += self._score([f"mafter={cls}" for cls in sorted(classes)])
+            out.append(e)
+            pos += m
+        return out
 
     def sentence(self, words: list[str]) -> list[list[str]]:
         """CRF items (lists of binary feature names) for one sentence of words."""
@@ -108,12 +218,9 @@ class WordFeatures:
                 feats.append(f"bg={folded[i - 1]}|{folded[i]}")
             items.append(feats)
         for start, end, classes, _ in self.gazetteer.match(folded, [p[3] for p in per_word]):
-            if end - start < 2:
-                continue
             for k in range(start, end):
                 tag = "B" if k == start else "I"
-                for cls in classes:
-                    items[k].append(f"m{tag}={cls}")
+                items[k].extend(f"m{tag}={cls}" for cls in sorted(classes))
             if end < n:
-                items[end].extend(f"mafter={cls}" for cls in classes)
+                items[end].extend(f"mafter={cls}" for cls in sorted(classes))
         return items

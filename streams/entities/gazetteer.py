@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from streams.normalize import fold_arabic
-from streams.tokenize import proclitic_splits, tokens
+from streams.tokenize import tokens
 
 GAZETTEER_FILE = "gazetteer.tsv.gz"
 
@@ -61,24 +61,33 @@ class Gazetteer:
     def word_classes(self, folded: str) -> set[str]:
         return self.classes.get(folded, set())
 
-    def match(self, folded_tokens: list[str], first_forms: list[list[str]]) -> list[tuple[int, int, frozenset[str], bool]]:
-        """All (start, end, classes, via_clitic) token ranges naming a list entry, longest per start.
+    def starts(self, folded: str, stems: list[str]) -> tuple[tuple[str, bool], ...]:
+        """The readings of a word (as is, or proclitic-stripped) that begin a multi-word list entry."""
+        trie = self.trie
+        out = [(form, k > 0) for k, form in enumerate([folded] + stems)
+               if (node := trie.get(form)) is not None and len(node) > (None in node)]
+        return tuple(out)
 
-        `first_forms[i]` are the readings of token i with proclitics removed: a name may start with a
-        clitic-bearing word (`لطرابلس`, `وحكومة الوفاق`) but its later words must be as listed.
+    def match(self, folded_tokens: list[str], starts: list[tuple[tuple[str, bool], ...]]
+              ) -> list[tuple[int, int, frozenset[str], bool]]:
+        """(start, end, classes, via_clitic) token ranges naming a multi-word list entry, longest per start.
+
+        `starts[i]` are the readings of token i that begin an entry (see `starts`): a name may start with a
+        clitic-bearing word (`وحكومة الوفاق`) but its later words must be as listed.
         """
         out = []
         trie = self.trie
         n = len(folded_tokens)
+        max_len = self.max_len
         for i in range(n):
+            if not starts[i]:
+                continue
             best = None
-            for form_index, form in enumerate([folded_tokens[i]] + first_forms[i]):
-                node = trie.get(form)
-                if node is None:
-                    continue
+            for form, via_clitic in starts[i]:
+                node = trie[form]
                 j = i + 1
-                last = (j, node[None]) if None in node else None
-                while j < n and j - i < self.max_len:
+                last = None
+                while j < n and j - i < max_len:
                     node = node.get(folded_tokens[j])
                     if node is None:
                         break
@@ -86,14 +95,10 @@ class Gazetteer:
                     if None in node:
                         last = (j, node[None])
                 if last and (best is None or last[0] > best[1]):
-                    best = (i, last[0], frozenset(last[1]), form_index > 0)
+                    best = (i, last[0], frozenset(last[1]), via_clitic)
             if best:
                 out.append(best)
         return out
-
-
-def clitic_forms(folded: str) -> list[str]:
-    return [stem for _, stem in proclitic_splits(folded, 2)]
 
 
 # ---------------------------------------------------------------- building (offline, from installed data)

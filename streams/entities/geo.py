@@ -37,7 +37,7 @@ class Place:
 
 def _demonyms(name: str) -> set[str]:
     """`ليبيا` → ليبي, الليبي, الليبيه, ليبيون, ...: Arabic nisba adjectives (folded), formed by rule."""
-    stem = name[2:] if name.startswith("ال") else name
+    stem = name.removeprefix("ال")
     if " " in stem or len(stem) < 3:
         return set()
     for ending in ("يه", "ا", "ه"):

@@ -1,22 +1,25 @@
 """The entity stage: tag PERS/LOC/ORG/MISC mentions in title and body, group them, geocode places."""
 from __future__ import annotations
 
+import json
 import os
 
 from streams.article import Article, Mention
 from streams.entities.canonical import canonical_form, folded_key, group_mentions
+from streams.entities.clusters import load_clusters
 from streams.entities.features import WordFeatures
 from streams.entities.gazetteer import Gazetteer
 from streams.entities.geo import Geocoder
 from streams.entities.tagger import SequenceTagger, bio_to_spans
-from streams.entities.clusters import load_clusters
 from streams.tokenize import tokenize
 
+DECODING_FILE = "decoding.json"
 DEFAULT_MODEL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model")
 
 # Sentence ends: the CRF was trained on sentences, and short sequences keep Viterbi cheap.
 _SENTENCE_END = {".", "!", "?", "؟", "…"}
-_MAX_SENTENCE_TOKENS = 120
+_SOFT_BREAKS = {"،", ",", "؛", ";", ":", "(", ")", "\"", "«", "»", "-"}
+_MAX_SENTENCE_TOKENS = 48
 _EDGE_PUNCT = set(" \t\n\u00a0؛،.,:;!?\"'«»“”‘’()[]{}-–—…/\\|*ـ")
 
 
@@ -26,9 +29,12 @@ class EntityRecognizer:
     def __init__(self, model_dir: str | None = None) -> None:
         self.model_dir = model_dir or DEFAULT_MODEL_DIR
         self.gazetteer = Gazetteer.load(self.model_dir)
-        self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir))
         self.tagger = SequenceTagger.load(self.model_dir)
+        self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir), self.tagger.weights)
         self.geocoder = Geocoder.load(self.model_dir)
+        # The CRF is cautious (precision well above recall); a constant taken off every O score, tuned on
+        # held-out training sentences at training time, trades some of that precision for recall.
+        self.outside_penalty = _decoding(self.model_dir).get("outside_penalty", 0.0)
 
     def __call__(self, article: Article) -> Article:
         seen: set[str] = set()
@@ -41,12 +47,16 @@ class EntityRecognizer:
     def find(self, text: str, field: str, seen_words: set[str] | None = None) -> list[Mention]:
         """Mentions in one string, offsets into it; adds the string's folded words to `seen_words`."""
         out: list[Mention] = []
-        spans = tokenize(text)
-        for sent in _sentences(spans, text):
-            words = [text[s:e] for s, e in sent]
+        sentences = _sentences(tokenize(text), text)
+        all_words = [[text[s:e] for s, e in sent] for sent in sentences]
+        emissions = self.features.emissions_batch(all_words)
+        if self.outside_penalty:
+            for em in emissions:
+                em[:, self.tagger.outside] -= self.outside_penalty
+        all_labels = self.tagger.decode_batch(emissions)
+        for sent, words, labels in zip(sentences, all_words, all_labels):
             if seen_words is not None:
                 seen_words.update(words)
-            labels = self.tagger.tag(self.features.sentence(words))
             for kind, i, j in bio_to_spans(labels):
                 while i < j and words[i] in _EDGE_PUNCT:
                     i += 1
@@ -70,7 +80,7 @@ class EntityRecognizer:
         groups = group_mentions(mentions)
         locs = [g["canonical"] for g in groups if g["type"] == "LOC"]
         if locs:
-            folded = {self.features(w)[2] for w in words}
+            folded = {self.features.folded(w) for w in words}
             votes = self.geocoder.country_votes(locs, folded)
             for g in groups:
                 if g["type"] == "LOC":
@@ -80,20 +90,39 @@ class EntityRecognizer:
 
 
 def _sentences(spans: list[tuple[int, int]], text: str) -> list[list[tuple[int, int]]]:
-    """Token spans cut after sentence-final punctuation, at line breaks, and every few dozen tokens."""
+    """Token spans cut after sentence-final punctuation and at line breaks; a long run is cut after a
+    comma or other punctuation (tagging cost grows with the longest sentence of an article)."""
     out: list[list[tuple[int, int]]] = []
     cur: list[tuple[int, int]] = []
-    for k, (s, e) in enumerate(spans):
-        if cur and (len(cur) >= _MAX_SENTENCE_TOKENS or "\n" in text[cur[-1][1]:s]):
+    last_break = -1
+    prev_end = 0
+    for s, e in spans:
+        if cur and text.find("\n", prev_end, s) >= 0:
             out.append(cur)
-            cur = []
+            cur, last_break = [], -1
         cur.append((s, e))
-        if text[s:e] in _SENTENCE_END:
+        prev_end = e
+        token = text[s:e]
+        if token in _SENTENCE_END:
             out.append(cur)
-            cur = []
+            cur, last_break = [], -1
+        elif token in _SOFT_BREAKS:
+            last_break = len(cur)
+        if len(cur) >= _MAX_SENTENCE_TOKENS:
+            cut = last_break if last_break > _MAX_SENTENCE_TOKENS // 3 else len(cur)
+            out.append(cur[:cut])
+            cur, last_break = cur[cut:], -1
     if cur:
         out.append(cur)
     return out
+
+
+def _decoding(model_dir: str) -> dict:
+    path = os.path.join(model_dir, DECODING_FILE)
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
 
 
 def _in_trie(trie: dict, key: str) -> bool:

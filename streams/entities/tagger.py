@@ -1,8 +1,14 @@
-"""The learned sequence tagger: a linear-chain CRF (python-crfsuite) over `WordFeatures` items."""
+"""The learned sequence tagger: a linear-chain CRF trained with python-crfsuite.
+
+Tagging does not go through crfsuite's string features: the model's weights are read once into a
+feature → label-score vector table, `WordFeatures.emissions` sums them per word (cached), and Viterbi
+runs here over the nine labels. Same model, same scores, several times faster on news-length text.
+"""
 from __future__ import annotations
 
 import os
 
+import numpy as np
 import pycrfsuite
 
 MODEL_FILE = "ner.crfsuite"
@@ -10,17 +16,72 @@ MODEL_FILE = "ner.crfsuite"
 
 class SequenceTagger:
     def __init__(self, model_path: str) -> None:
-        self.tagger = pycrfsuite.Tagger()
-        self.tagger.open(model_path)
+        tagger = pycrfsuite.Tagger()
+        tagger.open(model_path)
+        info = tagger.info()
+        self.labels: list[str] = sorted(set(tagger.labels()))
+        index = {label: k for k, label in enumerate(self.labels)}
+        size = len(self.labels)
+        self.weights: dict[str, np.ndarray] = {}
+        for (attr, label), w in info.state_features.items():
+            vec = self.weights.get(attr)
+            if vec is None:
+                vec = self.weights[attr] = np.zeros(size)
+            vec[index[label]] += w
+        self.transitions = np.zeros((size, size))
+        for (a, b), w in info.transitions.items():
+            self.transitions[index[a], index[b]] = w
+        self._crfsuite = tagger
+        self.outside = index.get("O", 0)
 
     @classmethod
     def load(cls, model_dir: str) -> SequenceTagger:
         return cls(os.path.join(model_dir, MODEL_FILE))
 
-    def tag(self, items: list[list[str]]) -> list[str]:
-        if not items:
+    def decode(self, emissions: np.ndarray) -> list[str]:
+        """The best label sequence for an (n × labels) score matrix."""
+        return self.decode_batch([emissions])[0]
+
+    def decode_batch(self, batch: list[np.ndarray]) -> list[list[str]]:
+        """Viterbi over several independent sentences at once.
+
+        The sentences advance in lock-step (one numpy step per position of the longest, not per token),
+        a finished sentence keeping its scores; this is what makes tagging a whole article cheap.
+        """
+        if not batch:
             return []
-        return self.tagger.tag(items)
+        lengths = np.array([len(e) for e in batch])
+        steps, size, count = int(lengths.max()), len(self.labels), len(batch)
+        if steps == 0:
+            return [[] for _ in batch]
+        em = np.zeros((steps, count, size))
+        for s, e in enumerate(batch):
+            em[: len(e), s] = e
+        active = np.arange(steps)[:, None] < lengths[None, :]
+        trans = self.transitions[None]
+        stay = np.broadcast_to(np.arange(size), (count, size))
+        back = np.empty((steps, count, size), dtype=np.intp)
+        score = em[0]
+        for i in range(1, steps):
+            cand = score[:, :, None] + trans
+            best = cand.argmax(axis=1)
+            new = cand.max(axis=1) + em[i]
+            act = active[i][:, None]
+            score = np.where(act, new, score)
+            back[i] = np.where(act, best, stay)
+        path = np.empty((steps, count), dtype=np.intp)
+        cur = score.argmax(axis=1)
+        rows = np.arange(count)
+        for i in range(steps - 1, 0, -1):
+            path[i] = cur
+            cur = back[i][rows, cur]
+        path[0] = cur
+        labels = self.labels
+        return [[labels[k] for k in path[: int(n), s].tolist()] for s, n in enumerate(lengths)]
+
+    def tag(self, items: list[list[str]]) -> list[str]:
+        """crfsuite's own tagging of string-feature items (training-time checks)."""
+        return self._crfsuite.tag(items) if items else []
 
 
 def bio_to_spans(labels: list[str]) -> list[tuple[str, int, int]]:

@@ -1,0 +1,128 @@
+"""The entity stage on the sample article and on arbitrary text. Nothing here is a list the model reads:
+the expected entities must come out of the shipped CRF and gazetteers."""
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.article import Article
+from streams.entities import EntityRecognizer
+from streams.entities.canonical import group_mentions
+from streams.entities.corpus import with_spans
+from streams.entities.evaluate import entity_key, evaluate_gold, format_report
+from streams.normalize import normalize
+from streams.pipeline import build_normalizer, parse_message
+
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples" / "000_d68a4a2d4984eef3.txt"
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return EntityRecognizer()
+
+
+@pytest.fixture(scope="module")
+def sample(recognizer):
+    article = build_normalizer()(parse_message(SAMPLE.read_bytes()))
+    return recognizer(article)
+
+
+def _found(article, kind):
+    return {m.canonical for m in article.entities if m.type == kind}
+
+
+@pytest.mark.parametrize("name", ["طرابلس", "ليبيا", "القاهره", "جنيف", "سرت"])
+def test_sample_places(sample, name):
+    assert name in _found(sample, "LOC")
+
+
+_MISSED_PERSON = pytest.mark.xfail(reason="the CRF misses this person in the sample (unseen name, title word "
+                                          "not in ANERcorp train); see streams/entities/model/README.md", strict=False)
+
+
+@pytest.mark.parametrize("name", [pytest.param("حفتر", marks=_MISSED_PERSON), "معمر القذافي",
+                                  pytest.param("خلوصي اكار", marks=_MISSED_PERSON)])
+def test_sample_people(sample, name):
+    assert name in _found(sample, "PERS")
+
+
+# ANERcorp never tags حكومة + name as ORG (0 of 24 occurrences of حكومة in train are inside an entity), so a
+# model trained on it does not either; a hand rule would contradict the annotation the stage is scored on.
+_GOVERNMENT = pytest.mark.xfail(reason="ANERcorp annotates حكومة X as O; not learnable from it", strict=False)
+
+
+@pytest.mark.parametrize("name", [pytest.param("حكومه الوفاق", marks=_GOVERNMENT), "رويترز"])
+def test_sample_organisations(sample, name):
+    assert name in _found(sample, "ORG")
+
+
+def test_tripoli_is_geocoded_in_libya(sample):
+    group = next(g for g in sample.entity_groups if g["canonical"] == "طرابلس" and g["type"] == "LOC")
+    assert group["geo"]["country_code"] == "LY"
+    assert 30 < group["geo"]["lat"] < 35 and 10 < group["geo"]["lon"] < 16
+
+
+def test_tripoli_without_libyan_context_is_not_forced_to_libya(recognizer):
+    article = recognizer(normalize(Article(body="زار الرئيس اللبناني مدينة طرابلس في شمال لبنان أمس.")))
+    geo = [g["geo"] for g in article.entity_groups if g["canonical"] == "طرابلس"]
+    assert geo and geo[0]["country_code"] == "LB"
+
+
+def test_offsets_slice_to_text_in_both_fields(sample):
+    assert {m.field for m in sample.entities} == {"title", "body"}
+    for m in sample.entities:
+        assert sample.text_of(m.field)[m.start:m.end] == m.text
+        assert m.type in ("PERS", "LOC", "ORG", "MISC")
+
+
+def test_clitic_mention_joins_its_group(sample):
+    tripoli = next(g for g in sample.entity_groups if g["canonical"] == "طرابلس" and g["type"] == "LOC")
+    texts = {sample.entities[i].text for i in tripoli["mentions"]}
+    assert "لطرابلس" in texts and "طرابلس" in texts
+
+
+def test_group_counts_match_mentions(sample):
+    assert sum(g["count"] for g in sample.entity_groups) == len(sample.entities)
+    for g in sample.entity_groups:
+        assert g["count"] == len(g["mentions"])
+        assert all(sample.entities[i].canonical == g["canonical"] for i in g["mentions"])
+
+
+def test_group_mentions_counts():
+    from streams.article import Mention
+
+    ms = [Mention("LOC", "طرابلس", "body", 0, 6, "طرابلس"), Mention("LOC", "لطرابلس", "body", 10, 17, "طرابلس"),
+          Mention("PERS", "حفتر", "body", 20, 24, "حفتر")]
+    groups = group_mentions(ms)
+    assert [(g["canonical"], g["count"], g["mentions"]) for g in groups] == [("طرابلس", 2, [0, 1]), ("حفتر", 1, [2])]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإةى ًٌٍَُِّْـ،.؟!\"'()0123456789٠١٢ abcXYZ\n-")) |
+               st.characters(), max_size=300),
+       st.text(max_size=50))
+def test_never_raises_and_offsets_hold(recognizer, body, title):
+    article = recognizer(Article(title=title, body=body))
+    for m in article.entities:
+        assert article.text_of(m.field)[m.start:m.end] == m.text
+        assert m.text.strip()
+    assert sum(g["count"] for g in article.entity_groups) == len(article.entities)
+
+
+def test_empty_article(recognizer):
+    article = recognizer(Article())
+    assert article.entities == [] and article.entity_groups == []
+
+
+def test_evaluate_exact_spans(recognizer):
+    gold = [with_spans([("زار", "O"), ("ماكرون", "B-PERS"), ("باريس", "B-LOC")])]
+    result = evaluate_gold(gold, recognizer)
+    assert set(result) >= {"precision", "recall", "f1", "per_type"}
+    assert result["per_type"]["PERS"]["support"] == 1
+    assert "micro" in format_report(result)
+
+
+def test_entity_key_matches_the_contract_check():
+    assert entity_key("لطرابلس") == entity_key("طرابلس")
+    assert entity_key("للأمم المتحدة") == entity_key("الأمم المتحدة")
