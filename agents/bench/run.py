@@ -1,0 +1,231 @@
+"""The benchmark's phases, in order, and the one result they add up to.
+
+1. in-process: the production steps over the articles, no Kafka (stage cost, `inprocess_per_s`);
+2. e2e: a fresh broker and one worker with the default stages; then latency at half that rate;
+3. plumbing: a fresh broker, one worker with no NLP stages; then a bare aiokafka pass-through;
+4. scale-out: a fresh broker and 2..workers_max workers in one group.
+Workers are started before their messages are produced, so no phase measures a group rebalance.
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agents.bench import kafka_io, profile
+from agents.bench.cluster import Cluster
+from agents.bench.inprocess import measure_stages
+from agents.bench.messages import DEFAULT_ARTICLES, load_articles, raw_messages
+from agents.settings import Settings
+from streams.pipeline import ENRICH_STAGES
+
+TOPICS = Settings().topics
+OUTPUTS = (TOPICS.enriched, TOPICS.deadletter)
+
+
+@dataclass
+class BenchOptions:
+    articles: Path = DEFAULT_ARTICLES
+    seconds: float = 20.0  # how long each throughput phase should run at least (estimated from in-process)
+    workers_max: int = 2
+    quick: bool = False
+    profile_dir: Path | None = None
+    json_only: bool = False
+    inprocess_articles: int | None = None  # None: all of them (quick: 200)
+    latency_seconds: float = 10.0
+    partitions: int = Settings().partitions
+
+    def __post_init__(self) -> None:
+        if self.quick:
+            self.seconds = min(self.seconds, 3.0)
+            self.latency_seconds = min(self.latency_seconds, 3.0)
+            self.inprocess_articles = self.inprocess_articles or 200
+
+
+class Progress:
+    """Phase lines on stderr; repeated status lines at most every 2 s."""
+
+    def __init__(self) -> None:
+        self.t0 = time.monotonic()
+        self.last = 0.0
+
+    def phase(self, text: str) -> None:
+        self._print(text)
+
+    def status(self, text: str) -> None:
+        if time.monotonic() - self.last >= 2.0:
+            self._print("  " + text)
+
+    def _print(self, text: str) -> None:
+        self.last = time.monotonic()
+        print(f"[bench {self.last - self.t0:6.1f}s] {text}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Throughput:
+    rate: kafka_io.Rate
+    expected: int
+    profile: dict | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.rate.count >= self.expected
+
+
+@dataclass
+class Result:
+    values: dict = field(default_factory=dict)
+    profiles: dict = field(default_factory=dict)
+
+
+async def _throughput(cluster: Cluster, items, timeout: float, progress: Progress, label: str,
+                      profile_out: Path | None) -> Throughput:
+    async with kafka_io.OutputWatch(cluster.port, OUTPUTS) as watch:
+        recording = profile.Recording(cluster.workers[0].pid, profile_out) if profile_out else None
+        try:
+            await kafka_io.produce_all(cluster.port, items)
+            got = await watch.wait_for([k for k, _ in items], timeout, lambda s: progress.status(f"{label}: {s}"))
+        finally:
+            recorded = recording.stop() if recording else False
+    stamps = [ts for _, ts in got.values()]
+    summary = profile.summarize(profile_out) if recorded else None
+    return Throughput(kafka_io.rate_of(stamps), len(items), summary)
+
+
+async def _latency(cluster: Cluster, items, rate: float, timeout: float, progress: Progress) -> list[float]:
+    async with kafka_io.OutputWatch(cluster.port, OUTPUTS) as watch:
+        sent = await kafka_io.produce_paced(cluster.port, items, rate)
+        got = await watch.wait_for(list(sent), timeout, lambda s: progress.status(f"latency: {s}"))
+    return sorted(float(ts - sent[key]) for key, (topic, ts) in got.items() if topic == TOPICS.enriched)
+
+
+def _quantile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, max(0, math.ceil(q * len(sorted_values)) - 1))]
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b > 0 else float("nan")
+
+
+def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
+    result = Result()
+    v = result.values
+    articles = load_articles(opts.articles)
+    progress.phase(f"{len(articles)} articles from {opts.articles}")
+
+    # 1. In-process.
+    sample = articles[:opts.inprocess_articles] if opts.inprocess_articles else articles
+    progress.phase(f"in-process: {len(sample)} articles through normalize + enrich (+dedup), no Kafka")
+    values = [value for _, value in raw_messages(sample, len(sample), "inproc")]
+    cost = measure_stages(values, progress=progress.status)
+    v["stages_us"] = cost.stages_us
+    v["inprocess_per_s"] = cost.per_s
+    v["inprocess_articles"] = cost.articles
+    v["inprocess_deadletters"] = cost.outcomes.get("deadletter", 0)
+    progress.phase(f"in-process: {cost.per_s:.1f} articles/s")
+
+    count = max(50, math.ceil(cost.per_s * opts.seconds))
+    items = raw_messages(articles, count, "bench")
+    v["messages"] = count
+    v["message_bytes_mean"] = round(sum(len(x) for _, x in items) / count)
+    # A phase may take longer than `seconds` when the worker is slower than in-process; cap it anyway.
+    timeout = max(60.0, 8 * opts.seconds)
+    profiling = opts.profile_dir is not None and profile.py_spy() is not None
+    if opts.profile_dir is not None and not profiling:
+        progress.phase("--profile: py-spy is not installed (pip install py-spy); profiling skipped")
+    if profiling:
+        opts.profile_dir.mkdir(parents=True, exist_ok=True)
+    v["profiled"] = profiling
+
+    # 2. End to end, one worker; then latency at half its rate on the same worker.
+    with Cluster(workdir, "e2e") as cluster:
+        progress.phase(f"e2e: broker on {cluster.port}, starting 1 worker (stages {','.join(ENRICH_STAGES)})")
+        cluster.start_workers(1, ENRICH_STAGES, progress=progress.status)
+        progress.phase(f"e2e: producing {count} messages")
+        out = opts.profile_dir / "e2e.speedscope.json" if profiling else None
+        e2e = asyncio.run(_throughput(cluster, items, timeout, progress, "e2e", out))
+        v["e2e_per_s"] = e2e.rate.per_s
+        v["e2e_span_s"] = e2e.rate.span_s
+        v["e2e_complete"] = e2e.complete
+        if e2e.profile:
+            result.profiles["e2e"] = e2e.profile
+        progress.phase(f"e2e: {e2e.rate.per_s:.1f} articles/s over {e2e.rate.span_s:.1f}s"
+                       + ("" if e2e.complete else f" (only {e2e.rate.count}/{count} arrived)"))
+
+        rate = max(1.0, e2e.rate.per_s / 2)
+        n_lat = max(10, math.ceil(rate * opts.latency_seconds))
+        progress.phase(f"latency: {n_lat} messages paced at {rate:.1f}/s")
+        lat_items = raw_messages(articles, n_lat, "lat", start=count)
+        latencies = asyncio.run(_latency(cluster, lat_items, rate, opts.latency_seconds * 4 + 30, progress))
+        v["latency_offered_per_s"] = rate
+        v["latency_messages"] = len(latencies)
+        v["p50_ms"] = _quantile(latencies, 0.50)
+        v["p99_ms"] = _quantile(latencies, 0.99)
+        rss = [cluster.peak_rss_mb()]
+
+    # 3. Plumbing: the same messages, no NLP stages; then a bare pass-through on the same broker.
+    with Cluster(workdir, "plumbing") as cluster:
+        progress.phase(f"plumbing: broker on {cluster.port}, starting 1 worker with --stages ''")
+        cluster.start_workers(1, (), progress=progress.status)
+        out = opts.profile_dir / "plumbing.speedscope.json" if profiling else None
+        plumbing = asyncio.run(_throughput(cluster, items, timeout, progress, "plumbing", out))
+        v["plumbing_per_s"] = plumbing.rate.per_s
+        v["plumbing_complete"] = plumbing.complete
+        if plumbing.profile:
+            result.profiles["plumbing"] = plumbing.profile
+        v["rss_mb_plumbing"] = cluster.peak_rss_mb()
+        for w in cluster.workers:
+            w.stop()  # the pass-through gets the machine to itself, as the worker did
+        progress.phase(f"plumbing: {plumbing.rate.per_s:.1f}/s; pass-through of the same {count} raw messages")
+        passed = asyncio.run(kafka_io.passthrough(cluster.port, TOPICS.raw, "bench.passthrough", count,
+                                                  opts.partitions))
+        v["passthrough_per_s"] = passed.per_s
+        progress.phase(f"pass-through: {passed.per_s:.1f}/s")
+
+    # 4. Scale-out.
+    by_workers = {1: v["e2e_per_s"]}
+    for k in range(2, opts.workers_max + 1):
+        with Cluster(workdir, f"scale{k}") as cluster:
+            progress.phase(f"scale-out: broker on {cluster.port}, starting {k} workers in one group")
+            cluster.start_workers(k, ENRICH_STAGES, progress=progress.status)
+            run = asyncio.run(_throughput(cluster, items, timeout, progress, f"{k} workers", None))
+            by_workers[k] = run.rate.per_s
+            rss.append(cluster.peak_rss_mb())
+            progress.phase(f"scale-out: {k} workers {run.rate.per_s:.1f}/s")
+    v["e2e_per_s_by_workers"] = by_workers
+    v["scaleout"] = _ratio(by_workers[max(by_workers)], by_workers[1]) if len(by_workers) > 1 else float("nan")
+    v["rss_mb"] = max((r for r in rss if r is not None), default=float("nan"))
+
+    v["efficiency"] = _ratio(v["e2e_per_s"], v["inprocess_per_s"])
+    v["plumbing_ratio"] = _ratio(v["plumbing_per_s"], v["passthrough_per_s"])
+    return result
+
+
+def run_bench(opts: BenchOptions) -> int:
+    from agents.bench.report import print_report
+
+    progress = Progress()
+    workdir = Path(tempfile.mkdtemp(prefix="khabar-bench-"))
+    started = time.monotonic()
+    load = os.getloadavg()
+    ok = False
+    try:
+        result = run_phases(opts, workdir, progress)
+        ok = True
+    finally:
+        if ok:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print(f"[bench] failed; worker and broker logs kept in {workdir}", file=sys.stderr)
+    result.values["runtime_s"] = time.monotonic() - started
+    result.values["host"] = {"cpus": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in load]}
+    print_report(result, opts, json_only=opts.json_only)
+    return 0
