@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test test-fast checks model schemas lint clean
+.PHONY: demo test test-fast checks model schemas lint clean chaos
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,12 @@ lint: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis khabar-data
+
+# The long fault runs: 10,000 articles through three SIGKILLs, a rebalance and a broker outage, and a
+# 5-minute fuzz; each prints its figures. `make test` runs the same tests with small N and a 10 s fuzz.
+CHAOS_N ?= 10000
+FUZZ_SECONDS ?= 300
+chaos: $(BIN)/.installed
+	KHABAR_CHAOS_N=$(CHAOS_N) $(BIN)/python -m pytest -s -p no:cacheprovider --timeout 3600 \
+		tests/agents/test_faults.py
+	KHABAR_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -s --timeout 3600 tests/streams/test_fuzz.py

@@ -36,13 +36,19 @@ async def high_watermarks(consumer: AIOKafkaConsumer, tps: list[TopicPartition],
     return ends
 
 
-async def group_lag(consumer: AIOKafkaConsumer, topics: list[str]) -> dict[TopicPartition, int]:
-    """`consumer` carries the group id but never subscribes, so it reads the group's offsets without joining."""
+async def group_lag(consumer: AIOKafkaConsumer, topics: list[str],
+                    ends_out: dict[TopicPartition, int] | None = None) -> dict[TopicPartition, int]:
+    """`consumer` carries the group id but never subscribes, so it reads the group's offsets without joining.
+
+    `ends_out`, when given, receives the end offsets too.
+    """
     await consumer._client.force_metadata_update()
     tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
     if not tps:
         return {}
     ends = await high_watermarks(consumer, tps)
+    if ends_out is not None:
+        ends_out.update(ends)
     lag = {}
     for tp in tps:
         done = await consumer.committed(tp)  # OffsetFetch; Tansu's answer to the admin variant is unreadable
@@ -50,16 +56,37 @@ async def group_lag(consumer: AIOKafkaConsumer, topics: list[str]) -> dict[Topic
     return lag
 
 
+def broker_reset(before: dict[TopicPartition, int], now: dict[TopicPartition, int]) -> str | None:
+    """Why the broker seems to have lost its data since the last look, or None.
+
+    Kafka's end offsets never go back and partitions never disappear; a broker that restarted empty
+    (Tansu keeps everything in memory) shows both.
+    """
+    if not before:
+        return None
+    gone = sorted({tp.topic for tp in before} - {tp.topic for tp in now})
+    if gone:
+        return f"topics {', '.join(gone)} are gone"
+    for tp, end in now.items():
+        if tp in before and end < before[tp]:
+            return f"{tp.topic}[{tp.partition}] end offset went back from {before[tp]} to {end}"
+    if {tp for tp in before} != {tp for tp in now}:
+        return "partition counts changed"
+    return None
+
+
 class LagMonitor:
     """Refreshes `khabar_consumer_lag_messages` every `interval_s`; marks the broker reachable on success."""
 
     def __init__(self, broker: str, group: str, topics: list[str], interval_s: float, on_ok=None,
-                 client_options: dict | None = None) -> None:
+                 client_options: dict | None = None, on_broker_reset=None) -> None:
         self.servers = bootstrap_servers(broker)
         self.group, self.topics, self.interval_s = group, topics, interval_s
         self.on_ok = on_ok
+        self.on_broker_reset = on_broker_reset
         self.options = client_options or {}
         self.last: dict[TopicPartition, int] = {}
+        self.ends: dict[TopicPartition, int] = {}
 
     async def run(self) -> None:
         consumer = None
@@ -69,7 +96,11 @@ class LagMonitor:
                     consumer = AIOKafkaConsumer(bootstrap_servers=self.servers, group_id=self.group,
                                                 enable_auto_commit=False, **self.options)
                     await consumer.start()
-                self.last = await group_lag(consumer, self.topics)
+                ends: dict[TopicPartition, int] = {}
+                self.last = await group_lag(consumer, self.topics, ends)
+                if self.on_broker_reset and (why := broker_reset(self.ends, ends)):
+                    self.on_broker_reset(why)
+                self.ends = ends
                 for tp, n in self.last.items():
                     metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(n)
                 if self.on_ok:

@@ -28,9 +28,9 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
     return specs
 
 
-async def ensure_topics(settings: Settings, wait_s: float = 600.0, client_options: dict | None = None) -> None:
-    """Create missing topics, waiting (with a log line per try) for a broker that is not up yet."""
-    deadline = time.monotonic() + wait_s
+async def ensure_topics(settings: Settings, wait_s: float | None = 600.0, client_options: dict | None = None) -> None:
+    """Create missing topics, waiting (with a log line per try) for a broker that is not up yet; None: forever."""
+    deadline = time.monotonic() + wait_s if wait_s is not None else float("inf")
     delay = 0.5
     while True:
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(settings.broker), **(client_options or {}))
@@ -38,6 +38,9 @@ async def ensure_topics(settings: Settings, wait_s: float = 600.0, client_option
             await admin.start()
             existing = set(await admin.list_topics())
             missing = [s for s in topic_specs(settings) if s.name not in existing]
+            if missing and len(missing) < len(topic_specs(settings)):
+                log.info("broker %s has %d of our topics; creating the rest", settings.broker,
+                         len(topic_specs(settings)) - len(missing))
             for spec in missing:  # one by one: a topic created meanwhile by another worker is fine
                 try:
                     await admin.create_topics([spec])

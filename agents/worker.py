@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
+import time
 
 import faust
 
@@ -24,11 +27,12 @@ def run_worker(settings: Settings) -> int:
                         "schema": "v1"})
     settings.data_path.mkdir(parents=True, exist_ok=True)
     client_options = aiokafka_options(settings)
-    asyncio.run(ensure_topics(settings, client_options=client_options))
+    health = Health(broker_stale_after_s=max(15.0, 3 * settings.lag_interval_s))
+    # Up before the broker is: probes get /healthz 200 and /readyz 503 while we wait for it.
+    serve(health, settings.metrics_host, settings.metrics_port)
+    asyncio.run(ensure_topics(settings, wait_s=None, client_options=client_options))
     khabar = Khabar(settings)
     app = khabar.app
-    health = Health(broker_stale_after_s=max(15.0, 3 * settings.lag_interval_s))
-    serve(health, settings.metrics_host, settings.metrics_port)
 
     @app.on_partitions_assigned.connect
     async def track_assignment(app, assigned, **kwargs) -> None:
@@ -41,11 +45,36 @@ def run_worker(settings: Settings) -> int:
 
     t = settings.topics
     monitor = LagMonitor(settings.broker, settings.app_id, [t.raw, t.normalized], settings.lag_interval_s,
-                         on_ok=health.broker_ok, client_options=client_options)
+                         on_ok=health.broker_ok, client_options=client_options,
+                         on_broker_reset=lambda why: restart_in_place(f"the broker lost its data ({why})"))
     app.task(monitor.run)
+
+    @app.task
+    async def watch_broker() -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            away_s = time.time() - health.broker_ok_at
+            if health.broker_ok_at and away_s > health.broker_stale_after_s:
+                restart_in_place(f"broker {settings.broker} unreachable for {away_s:.0f}s")
 
     log.info("khabar worker: broker %s, metrics on http://%s:%d/metrics, data dir %s", settings.broker,
              settings.metrics_host, settings.metrics_port, settings.data_path)
     worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
     worker.execute_from_commandline()
     return 0
+
+
+def restart_in_place(reason: str) -> None:
+    """Replace this process with a fresh worker (same pid, same command line), which waits for the broker.
+
+    Faust cannot be reset in place: after an outage its consumer keeps the old positions, group generation
+    and commits, and its metadata requests make the broker auto-create our topics with its default partition
+    count. A broker that comes back empty (Tansu is memory only) then gets nothing consumed. A fresh
+    process holds no Kafka client until `ensure_topics` has recreated the topics, then resumes from the
+    committed offsets (at-least-once, as after any crash).
+    """
+    log.warning("%s: restarting this worker in place; it will wait for the broker and recreate missing topics",
+                reason)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
