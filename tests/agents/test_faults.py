@@ -87,7 +87,7 @@ def metric(worker, name: str) -> float | None:
         text = worker.metrics()
     except OSError:
         return None
-    m = re.search(rf"^{name} (\S+)$", text, re.M)
+    m = re.search(rf"^{name} (\S+)$", text, re.MULTILINE)
     return float(m.group(1)) if m else None
 
 
@@ -229,7 +229,7 @@ def test_worker_waits_for_the_broker_and_survives_it_coming_back_empty(tmp_path,
         topics = subprocess.run([sys.executable, "-c", (
             "from confluent_kafka.admin import AdminClient;"
             f"md=AdminClient({{'bootstrap.servers':'127.0.0.1:{port}'}}).list_topics(timeout=10);"
-            "print(len(md.topics['news.raw'].partitions))")], capture_output=True, text=True).stdout.strip()
+            "print(len(md.topics['news.raw'].partitions))")], capture_output=True, text=True, check=True).stdout.strip()
     finally:
         os.killpg(broker.pid, signal.SIGTERM)
         broker.wait(10)

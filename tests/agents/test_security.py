@@ -114,7 +114,7 @@ def test_a_sasl_worker_keeps_its_password_out_of_logs_and_metrics(broker_port, s
     assert SECRET not in worker.metrics()
     assert SECRET not in worker.log.read_text()
     help_text = subprocess.run([sys.executable, "-m", "agents.cli", "worker", "--help"], capture_output=True,
-                               text=True, env={"KHABAR_SASL_PASSWORD": SECRET, "PATH": ""}).stdout
+                               text=True, env={"KHABAR_SASL_PASSWORD": SECRET, "PATH": ""}, check=True).stdout
     assert SECRET not in help_text
 
 
@@ -164,10 +164,10 @@ def test_a_worker_runs_end_to_end_over_mutual_tls(tls_broker, tls_files, start_w
     sample.write_bytes(sample_bytes)
     cli = [sys.executable, "-m", "agents.cli"]
     published = subprocess.run([*cli, "publish", "--broker", f"kafka://127.0.0.1:{port}", *flags, str(sample)],
-                               capture_output=True, text=True, timeout=60)
+                               capture_output=True, text=True, timeout=60, check=False)
     assert published.returncode == 0, published.stderr
     tailed = subprocess.run([*cli, "tail", "news.enriched", "--broker", f"kafka://127.0.0.1:{port}", *flags,
-                             "--from-beginning", "-n", "1"], capture_output=True, text=True, timeout=90)
+                             "--from-beginning", "-n", "1"], capture_output=True, text=True, timeout=90, check=False)
     assert tailed.returncode == 0, tailed.stderr
     event = json.loads(tailed.stdout.splitlines()[0])
     assert event["title"] and event["entities"]

@@ -121,7 +121,7 @@ def test_corpus_input(harness, regex_harness, path):
     big = (data * (limit // max(1, len(data)) + 1))[:limit]
     check(regex_harness, big)
     if path.name == "invalid_utf8_over_limit.bin":
-        topic, record = regex_harness.run_steps(big + b"\xff")
+        _, record = regex_harness.run_steps(big + b"\xff")
         assert record["reason"] == errors.OVERSIZED
 
 
