@@ -21,6 +21,18 @@ from tests.kafka_io import consume, produce
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture(scope="module")
+def broker_port():
+    """A broker of our own: these tests leave alerts, rules and ~60 enriched articles behind, which other
+    tests reading topics from offset 0 on the session broker must not see."""
+    from agents.broker import start_broker
+
+    proc, port = start_broker()
+    yield port
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(10)
+
+
 def khabar(*args: str, port: int, check: bool = True) -> subprocess.CompletedProcess:
     r = subprocess.run([sys.executable, "-m", "agents.cli", *args, "--broker", f"kafka://127.0.0.1:{port}"],
                        capture_output=True, text=True, timeout=120)
