@@ -75,6 +75,13 @@ class WorkerProcess:
             pass
         return None
 
+    def cpu_seconds(self) -> float:
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
     def stop(self) -> None:
         _stop_group(self.proc)
 
@@ -132,6 +139,20 @@ class Cluster:
                 progress(f"{self.label}: waiting for {len(self.workers)} worker(s): "
                          + "; ".join(t for _, t in states))
             time.sleep(0.5)
+
+    def wait_idle(self, busy_below: float = 0.1, timeout: float = 120.0) -> float:
+        """Seconds until every worker uses less than `busy_below` of a core over a second: after the last
+        enriched message, the newsroom agents (alerts, mentions, trending) may still be working."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            before = [w.cpu_seconds() for w in self.workers]
+            time.sleep(1.0)
+            if all(w.cpu_seconds() - b < busy_below for w, b in zip(self.workers, before)):
+                return time.monotonic() - start - 1.0
+        return time.monotonic() - start
+
+    def cpu_seconds(self) -> float:
+        return sum(w.cpu_seconds() for w in self.workers)
 
     def peak_rss_mb(self) -> float | None:
         values = [v for v in (w.peak_rss_mb() for w in self.workers) if v is not None]

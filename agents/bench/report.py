@@ -9,13 +9,19 @@ from rich.console import Console
 from rich.table import Table
 
 _NOTES = {
-    "inprocess_per_s": "normalize + enrich + dedup, one core, no Kafka",
+    "inprocess_per_s": "normalize + enrich + dedup, no Kafka, per CPU-second of one core",
+    "inprocess_wall_per_s": "the same by wall clock (lower when neighbours take the core)",
     "e2e_per_s": "1 worker, first→last output timestamp",
     "efficiency": "e2e / in-process",
+    "e2e_worker_cpu_ms": "worker CPU per message during the e2e span",
+    "efficiency_cpu": "in-process CPU per message / worker CPU per message",
     "plumbing_per_s": "1 worker, --stages '' (parse + normalize + topics)",
+    "plumbing_worker_cpu_ms": "worker CPU per message, no NLP stages",
     "passthrough_per_s": "bare aiokafka consume→produce, same messages",
     "plumbing_ratio": "plumbing / pass-through",
     "scaleout": "e2e with workers_max workers / with 1",
+    "e2e_drain_s": "worker still busy after the last enriched output (newsroom agents)",
+    "e2e_sustained_per_s": "messages / (e2e span + drain): downstream work included",
     "p50_ms": "raw → enriched Kafka timestamps, at half e2e rate",
     "p99_ms": "",
     "rss_mb": "worker VmHWM, max over workers (default stages)",
@@ -70,7 +76,11 @@ def print_report(result, opts, json_only: bool = False) -> None:
             t.add_row(key, _fmt(v.get(key)), note)
         for k, rate in v.get("e2e_per_s_by_workers", {}).items():
             t.add_row(f"e2e_per_s, {k} worker(s)", _fmt(rate), "")
-        t.add_row("runtime_s", _fmt(v.get("runtime_s")), f"load average at start {v['host']['loadavg_at_start']}")
+        shares = v.get("enrich_partition_shares") or []
+        t.add_row("enrich partitions", " ".join(f"{x:.0%}" for x in shares),
+                  "share of news.normalized per partition (keyed by source)")
+        loads = ", ".join(f"{k} {x}" for k, x in v.get("loadavg_1m", {}).items())
+        t.add_row("runtime_s", _fmt(v.get("runtime_s")), f"1-min load average by phase: {loads}")
         console.print(t)
 
         for phase, summary in result.profiles.items():

@@ -38,6 +38,7 @@ class BenchOptions:
     profile_dir: Path | None = None
     json_only: bool = False
     inprocess_articles: int | None = None  # None: all of them (quick: 200)
+    inprocess_seconds: float = 60.0  # stop the in-process phase after this much wall time
     latency_seconds: float = 10.0
     partitions: int = Settings().partitions
 
@@ -71,6 +72,7 @@ class Progress:
 class Throughput:
     rate: kafka_io.Rate
     expected: int
+    cpu_s: float  # the workers' CPU time from the first message produced to the last output seen
     profile: dict | None = None
 
     @property
@@ -88,14 +90,16 @@ async def _throughput(cluster: Cluster, items, timeout: float, progress: Progres
                       profile_out: Path | None) -> Throughput:
     async with kafka_io.OutputWatch(cluster.port, OUTPUTS) as watch:
         recording = profile.Recording(cluster.workers[0].pid, profile_out) if profile_out else None
+        cpu0 = cluster.cpu_seconds()
         try:
             await kafka_io.produce_all(cluster.port, items)
             got = await watch.wait_for([k for k, _ in items], timeout, lambda s: progress.status(f"{label}: {s}"))
         finally:
+            cpu = cluster.cpu_seconds() - cpu0
             recorded = recording.stop() if recording else False
     stamps = [ts for _, ts in got.values()]
     summary = profile.summarize(profile_out) if recorded else None
-    return Throughput(kafka_io.rate_of(stamps), len(items), summary)
+    return Throughput(kafka_io.rate_of(stamps), len(items), cpu, summary)
 
 
 async def _latency(cluster: Cluster, items, rate: float, timeout: float, progress: Progress) -> list[float]:
@@ -103,6 +107,24 @@ async def _latency(cluster: Cluster, items, rate: float, timeout: float, progres
         sent = await kafka_io.produce_paced(cluster.port, items, rate)
         got = await watch.wait_for(list(sent), timeout, lambda s: progress.status(f"latency: {s}"))
     return sorted(float(ts - sent[key]) for key, (topic, ts) in got.items() if topic == TOPICS.enriched)
+
+
+def partition_shares(keys: list[bytes], partitions: int) -> list[float]:
+    """Each news.normalized partition's share of the messages, as the producer's partitioner spreads the keys
+    (normalize keys by source for dedup, so a few sources make a few busy partitions)."""
+    from aiokafka.partitioner import DefaultPartitioner
+
+    if not keys:
+        return []
+    counts = [0] * partitions
+    everything = list(range(partitions))
+    for key in keys:
+        counts[DefaultPartitioner()(key, everything, everything)] += 1
+    return sorted((c / len(keys) for c in counts), reverse=True)
+
+
+def _loadavg() -> float:
+    return round(os.getloadavg()[0], 2)
 
 
 def _quantile(sorted_values: list[float], q: float) -> float:
@@ -125,12 +147,16 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
     sample = articles[:opts.inprocess_articles] if opts.inprocess_articles else articles
     progress.phase(f"in-process: {len(sample)} articles through normalize + enrich (+dedup), no Kafka")
     values = [value for _, value in raw_messages(sample, len(sample), "inproc")]
-    cost = measure_stages(values, progress=progress.status)
+    loads = v.setdefault("loadavg_1m", {})  # the neighbours' share of the machine, phase by phase
+    loads["inprocess"] = _loadavg()
+    cost = measure_stages(values, max_seconds=opts.inprocess_seconds, progress=progress.status)
     v["stages_us"] = cost.stages_us
     v["inprocess_per_s"] = cost.per_s
+    v["inprocess_wall_per_s"] = cost.wall_per_s
     v["inprocess_articles"] = cost.articles
     v["inprocess_deadletters"] = cost.outcomes.get("deadletter", 0)
-    progress.phase(f"in-process: {cost.per_s:.1f} articles/s")
+    progress.phase(f"in-process: {cost.articles} articles, {cost.per_s:.1f}/s of CPU time "
+                   f"({cost.wall_per_s:.1f}/s wall)")
 
     count = max(50, math.ceil(cost.per_s * opts.seconds))
     items = raw_messages(articles, count, "bench")
@@ -138,6 +164,9 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
     v["message_bytes_mean"] = round(sum(len(x) for _, x in items) / count)
     # A phase may take longer than `seconds` when the worker is slower than in-process; cap it anyway.
     timeout = max(60.0, 8 * opts.seconds)
+    drain_cap = max(20.0, 3 * opts.seconds)
+    keys = [cost.normalized_keys[i % len(cost.normalized_keys)] for i in range(count)] if cost.normalized_keys else []
+    v["enrich_partition_shares"] = partition_shares(keys, opts.partitions)
     profiling = opts.profile_dir is not None and profile.py_spy() is not None
     if opts.profile_dir is not None and not profiling:
         progress.phase("--profile: py-spy is not installed (pip install py-spy); profiling skipped")
@@ -150,19 +179,42 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         progress.phase(f"e2e: broker on {cluster.port}, starting 1 worker (stages {','.join(ENRICH_STAGES)})")
         cluster.start_workers(1, ENRICH_STAGES, progress=progress.status)
         progress.phase(f"e2e: producing {count} messages")
+        loads["e2e"] = _loadavg()
         out = opts.profile_dir / "e2e.speedscope.json" if profiling else None
         e2e = asyncio.run(_throughput(cluster, items, timeout, progress, "e2e", out))
         v["e2e_per_s"] = e2e.rate.per_s
         v["e2e_span_s"] = e2e.rate.span_s
         v["e2e_complete"] = e2e.complete
+        # CPU per message is what a busy machine disturbs least: compare it with in-process.
+        v["e2e_worker_cpu_ms"] = 1000 * e2e.cpu_s / count
+        v["efficiency_cpu"] = _ratio(1000 / v["inprocess_per_s"], v["e2e_worker_cpu_ms"])
         if e2e.profile:
             result.profiles["e2e"] = e2e.profile
         progress.phase(f"e2e: {e2e.rate.per_s:.1f} articles/s over {e2e.rate.span_s:.1f}s"
                        + ("" if e2e.complete else f" (only {e2e.rate.count}/{count} arrived)"))
 
+        # The newsroom agents (mentions, trending windows, alerts) run behind the enrich agent and keep the
+        # worker busy after the last enriched message; latency must start from an idle worker.
+        progress.phase(f"e2e: waiting (at most {drain_cap:.0f}s) for the worker to go idle")
+        out = opts.profile_dir / "e2e_drain.speedscope.json" if profiling else None
+        recording = profile.Recording(cluster.workers[0].pid, out) if out else None
+        cpu0 = cluster.cpu_seconds()
+        try:
+            v["e2e_drain_s"] = cluster.wait_idle(timeout=drain_cap)
+            v["e2e_drain_worker_cpu_ms"] = 1000 * (cluster.cpu_seconds() - cpu0) / count
+        finally:
+            if recording and recording.stop():
+                result.profiles["e2e_drain"] = profile.summarize(out)
+        v["e2e_drain_capped"] = v["e2e_drain_s"] >= drain_cap
+        # Everything the worker did for these messages, downstream agents included.
+        v["e2e_sustained_per_s"] = _ratio(count, e2e.rate.span_s + v["e2e_drain_s"])
+        progress.phase(f"e2e: the worker was busy {v['e2e_drain_s']:.1f}s after the last enriched message"
+                       + (" (gave up waiting)" if v["e2e_drain_capped"] else ""))
+
         rate = max(1.0, e2e.rate.per_s / 2)
         n_lat = max(10, math.ceil(rate * opts.latency_seconds))
         progress.phase(f"latency: {n_lat} messages paced at {rate:.1f}/s")
+        loads["latency"] = _loadavg()
         lat_items = raw_messages(articles, n_lat, "lat", start=count)
         latencies = asyncio.run(_latency(cluster, lat_items, rate, opts.latency_seconds * 4 + 30, progress))
         v["latency_offered_per_s"] = rate
@@ -176,9 +228,11 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         progress.phase(f"plumbing: broker on {cluster.port}, starting 1 worker with --stages ''")
         cluster.start_workers(1, (), progress=progress.status)
         out = opts.profile_dir / "plumbing.speedscope.json" if profiling else None
+        loads["plumbing"] = _loadavg()
         plumbing = asyncio.run(_throughput(cluster, items, timeout, progress, "plumbing", out))
         v["plumbing_per_s"] = plumbing.rate.per_s
         v["plumbing_complete"] = plumbing.complete
+        v["plumbing_worker_cpu_ms"] = 1000 * plumbing.cpu_s / count
         if plumbing.profile:
             result.profiles["plumbing"] = plumbing.profile
         v["rss_mb_plumbing"] = cluster.peak_rss_mb()
@@ -196,8 +250,10 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         with Cluster(workdir, f"scale{k}") as cluster:
             progress.phase(f"scale-out: broker on {cluster.port}, starting {k} workers in one group")
             cluster.start_workers(k, ENRICH_STAGES, progress=progress.status)
+            loads[f"scale{k}"] = _loadavg()
             run = asyncio.run(_throughput(cluster, items, timeout, progress, f"{k} workers", None))
             by_workers[k] = run.rate.per_s
+            v[f"scale{k}_worker_cpu_ms"] = 1000 * run.cpu_s / count
             rss.append(cluster.peak_rss_mb())
             progress.phase(f"scale-out: {k} workers {run.rate.per_s:.1f}/s")
     v["e2e_per_s_by_workers"] = by_workers
