@@ -103,3 +103,24 @@ def format_report(result: dict) -> str:
     rows.append(f"{'micro':<6} {result['precision']:>6.3f} {result['recall']:>6.3f} {result['f1']:>6.3f} "
                 f"{'':>8}   {result.get('key', {}).get('f1', 0):.3f}")
     return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m streams.entities.evaluate FILE.conll [MODEL_DIR]`: the table, then the JSON as last line."""
+    import json
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        print("usage: python -m streams.entities.evaluate FILE.conll [MODEL_DIR]", file=sys.stderr)
+        return 2
+    from streams.entities import EntityRecognizer
+
+    result = evaluate_conll(args[0], EntityRecognizer(args[1] if len(args) > 1 else None))
+    print(format_report(result))
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

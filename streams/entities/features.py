@@ -64,9 +64,8 @@ class WordFeatures:
         i = self.ids.get(word)
         if i is not None:
             return i
-        if len(self.ids) >= _CACHE_LIMIT:
-            self.ids.clear()
-            self.word_info.clear()
+        if len(self.ids) >= _CACHE_LIMIT:  # only between batches (see emissions_batch): rows stay valid
+            self.reset()
         own, context, folded, starts = self._compute(word, vectors=False)
         i = self.ids[word] = len(self.word_info)
         self.word_info.append((folded, starts))
@@ -142,6 +141,10 @@ class WordFeatures:
             acc += v
         return acc
 
+    def reset(self) -> None:
+        self.ids.clear()
+        self.word_info.clear()
+
     def folded(self, word: str) -> str:
         """The folded form of a word as the tagger saw it."""
         return self.word_info[self.word_id(word)][0]
@@ -154,8 +157,18 @@ class WordFeatures:
         """`emissions` of several sentences, computed in one pass over their concatenation."""
         weights = self.weights
         zero = self._zero
+        total = sum(len(s) for s in sentences)
+        if total > _CACHE_LIMIT // 2 and len(sentences) > 1:  # keep one batch's rows within the table
+            half = len(sentences) // 2
+            return self.emissions_batch(sentences[:half]) + self.emissions_batch(sentences[half:])
+        if len(self.ids) + total > _CACHE_LIMIT:
+            self.reset()
         word_id = self.word_id
-        ids = [word_id(w) for sent in sentences for w in sent]
+        get = self.ids.get
+        ids = [get(w) for sent in sentences for w in sent]
+        if None in ids:
+            words = [w for sent in sentences for w in sent]
+            ids = [word_id(w) for w in words]
         n = len(ids)
         if n == 0:
             return [np.zeros((0, len(zero))) for _ in sentences]

@@ -47,8 +47,7 @@ class EntityRecognizer:
     def find(self, text: str, field: str, seen_words: set[str] | None = None) -> list[Mention]:
         """Mentions in one string, offsets into it; adds the string's folded words to `seen_words`."""
         out: list[Mention] = []
-        sentences = _sentences(tokenize(text), text)
-        all_words = [[text[s:e] for s, e in sent] for sent in sentences]
+        sentences, all_words = _sentences(text)
         emissions = self.features.emissions_batch(all_words)
         if self.outside_penalty:
             for em in emissions:
@@ -80,7 +79,8 @@ class EntityRecognizer:
         groups = group_mentions(mentions)
         locs = [g["canonical"] for g in groups if g["type"] == "LOC"]
         if locs:
-            folded = {self.features.folded(w) for w in words}
+            ids, info = self.features.ids, self.features.word_info
+            folded = {info[i][0] for w in words if (i := ids.get(w)) is not None}
             votes = self.geocoder.country_votes(locs, folded)
             for g in groups:
                 if g["type"] == "LOC":
@@ -89,32 +89,39 @@ class EntityRecognizer:
         return groups
 
 
-def _sentences(spans: list[tuple[int, int]], text: str) -> list[list[tuple[int, int]]]:
-    """Token spans cut after sentence-final punctuation and at line breaks; a long run is cut after a
-    comma or other punctuation (tagging cost grows with the longest sentence of an article)."""
-    out: list[list[tuple[int, int]]] = []
-    cur: list[tuple[int, int]] = []
-    last_break = -1
-    prev_end = 0
-    for s, e in spans:
-        if cur and text.find("\n", prev_end, s) >= 0:
-            out.append(cur)
-            cur, last_break = [], -1
-        cur.append((s, e))
-        prev_end = e
-        token = text[s:e]
-        if token in _SENTENCE_END:
-            out.append(cur)
-            cur, last_break = [], -1
-        elif token in _SOFT_BREAKS:
-            last_break = len(cur)
-        if len(cur) >= _MAX_SENTENCE_TOKENS:
-            cut = last_break if last_break > _MAX_SENTENCE_TOKENS // 3 else len(cur)
-            out.append(cur[:cut])
-            cur, last_break = cur[cut:], -1
-    if cur:
-        out.append(cur)
-    return out
+def _sentences(text: str) -> tuple[list[list[tuple[int, int]]], list[list[str]]]:
+    """Token spans and words of `text`, cut into sentences: after sentence-final punctuation, at line
+    breaks, and a long run after a comma or other punctuation (tagging cost grows with the longest
+    sentence of an article)."""
+    spans_out: list[list[tuple[int, int]]] = []
+    words_out: list[list[str]] = []
+    limit = _MAX_SENTENCE_TOKENS
+    offset = 0
+    for line in text.split("\n"):
+        spans = tokenize(line)
+        words = [line[s:e] for s, e in spans]
+        if offset:
+            spans = [(s + offset, e + offset) for s, e in spans]
+        offset += len(line) + 1
+        begin = 0
+        last_break = -1
+        for k, word in enumerate(words):
+            if word in _SENTENCE_END:
+                spans_out.append(spans[begin:k + 1])
+                words_out.append(words[begin:k + 1])
+                begin, last_break = k + 1, -1
+                continue
+            if word in _SOFT_BREAKS:
+                last_break = k + 1
+            if k + 1 - begin >= limit:
+                cut = last_break if last_break - begin > limit // 3 else k + 1
+                spans_out.append(spans[begin:cut])
+                words_out.append(words[begin:cut])
+                begin, last_break = cut, -1
+        if begin < len(words):
+            spans_out.append(spans[begin:])
+            words_out.append(words[begin:])
+    return spans_out, words_out
 
 
 def _decoding(model_dir: str) -> dict:
