@@ -265,6 +265,17 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
     return result
 
 
+def code_fingerprint() -> str:
+    """A hash of the Python the workers import: a run whose code changed halfway compares two programs."""
+    import hashlib
+
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(p for package in ("streams", "agents", "schemas") for p in (root / package).rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def run_bench(opts: BenchOptions) -> int:
     from agents.bench.report import print_report
 
@@ -273,6 +284,7 @@ def run_bench(opts: BenchOptions) -> int:
     started = time.monotonic()
     load = os.getloadavg()
     ok = False
+    code_before = code_fingerprint()
     try:
         result = run_phases(opts, workdir, progress)
         ok = True
@@ -283,5 +295,10 @@ def run_bench(opts: BenchOptions) -> int:
             print(f"[bench] failed; worker and broker logs kept in {workdir}", file=sys.stderr)
     result.values["runtime_s"] = time.monotonic() - started
     result.values["host"] = {"cpus": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in load]}
+    result.values["code"] = code_before
+    result.values["code_changed_during_run"] = code_fingerprint() != code_before
+    if result.values["code_changed_during_run"]:
+        progress.phase("WARNING: streams/, agents/ or schemas/ changed during the run: the phases measured "
+                       "different code, so their ratios are not comparable")
     print_report(result, opts, json_only=opts.json_only)
     return 0
