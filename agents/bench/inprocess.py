@@ -1,6 +1,7 @@
 """Stage cost without Kafka: the production steps (normalize, enrich with dedup) over raw messages, one core."""
 from __future__ import annotations
 
+import inspect
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -46,11 +47,18 @@ class _TimedDedup:
         return verdict
 
 
+def _dedup_settings(settings: Settings) -> list:
+    """The Deduplicator's arguments after the table, each from the `dedup_<name>` setting, so the benchmark
+    follows the worker when dedup's tuning knobs change."""
+    names = list(inspect.signature(Deduplicator).parameters)[1:]
+    return [getattr(settings, f"dedup_{name}", getattr(settings, name, None)) for name in names]
+
+
 def build_steps(stages: tuple[str, ...] = ENRICH_STAGES) -> tuple[NormalizeStep, DedupEnrichStep]:
     """The steps a worker runs, with a plain dict standing in for the Faust dedup table."""
     settings = Settings()
     config = PipelineConfig(max_message_bytes=settings.max_message_bytes, enrich_stages=stages)
-    dedup = Deduplicator({}, settings.dedup_window_s, settings.dedup_max_distance)
+    dedup = Deduplicator({}, *_dedup_settings(settings))
     return NormalizeStep(config), DedupEnrichStep(EnrichStep(config), _TimedDedup(dedup))
 
 
