@@ -1,7 +1,7 @@
 """Newsroom agents and tables: duplicates (in the enrich step), alert rules, trending entities.
 
 Topology (keys in brackets):
-  news.normalized [dedup key: source, else body hash] → enrich (+ dedup table) → news.enriched [id]
+  news.normalized [dedup key: source + MinHash bucket] → enrich (+ dedup table) → news.enriched [id]
   news.enriched → alerts (+ rules global table ← news.alert-rules [rule name]) → news.alerts [article id]
   news.enriched → mentions fan-out → news.entity-mentions [type] → counts (tumbling + hopping tables)
   a timer ranks each closed window per type → news.trending [type]
@@ -39,14 +39,15 @@ class RulesTable(faust.GlobalTable):
 class Deduplicator:
     """Looks an article up in the dedup table (its key is the message key, so the state is local)."""
 
-    def __init__(self, table, window_s: float, max_distance: int) -> None:
-        self.table, self.window_s, self.max_distance = table, window_s, max_distance
+    def __init__(self, table, window_s: float, min_similarity: float) -> None:
+        self.table, self.window_s, self.min_similarity = table, window_s, min_similarity
 
     def __call__(self, article) -> str | None:
-        key = dedup.dedup_key(article)
+        fp = dedup.Fingerprint.of(article.folded_body)
+        key = dedup.dedup_key(article, fp)
         ts = article.message_timestamp_ms / 1000 if article.message_timestamp_ms else time.time()
-        verdict = dedup.check(self.table.get(key), dedup.Fingerprint.of(article.folded_body), article.id, ts,
-                              self.window_s, self.max_distance)
+        verdict = dedup.check(self.table.get(key), fp, article.id, ts, self.window_s, self.min_similarity,
+                              allow_near=bool(article.source_name))
         if verdict.entries is not None:
             self.table[key] = verdict.entries
         if verdict.duplicate_of:
@@ -75,7 +76,7 @@ def register(khabar) -> None:
     dedup_table = app.Table("dedup", default=None,
                             partitions=settings.partitions, help="Recent fingerprints per dedup key.")
     khabar.enrich_step = DedupEnrichStep(
-        khabar.enrich_step, Deduplicator(dedup_table, settings.dedup_window_s, settings.dedup_max_distance))
+        khabar.enrich_step, Deduplicator(dedup_table, settings.dedup_window_s, settings.dedup_min_similarity))
 
     _register_alerts(khabar, app, t)
     _register_trending(khabar, app, settings, t)

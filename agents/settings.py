@@ -44,11 +44,17 @@ class Settings:
     session_timeout_s: float = 10.0
     heartbeat_interval_s: float = 1.0
     commit_interval_s: float = 1.0
+    # Agents take up to batch_max messages, or what arrived within batch_wait_s, per turn.
+    batch_max: int = 256
+    batch_wait_s: float = 0.02
+    producer_linger_s: float = 0.005
+    producer_batch_bytes: int = 512 * 1024
+    max_poll_records: int = 1000
     lag_interval_s: float = 5.0
     log_level: str = "info"
     # Duplicates: a story seen again within this window is marked `duplicate_of` and does not alert.
     dedup_window_s: float = 86400.0
-    dedup_max_distance: int = 5  # SimHash bits for a near-copy from the same source
+    dedup_min_similarity: float = 0.8  # estimated word-bigram Jaccard for a near-copy from the same source
     # Trending entities: tumbling and hopping windows over entity mentions, top N per type per window.
     trending_tumbling_s: float = 300.0
     trending_hopping_s: float = 3600.0
