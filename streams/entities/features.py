@@ -165,10 +165,7 @@ class WordFeatures:
             self.reset()
         word_id = self.word_id
         get = self.ids.get
-        ids = [get(w) for sent in sentences for w in sent]
-        if None in ids:
-            words = [w for sent in sentences for w in sent]
-            ids = [word_id(w) for w in words]
+        ids = [i if (i := get(w)) is not None else word_id(w) for sent in sentences for w in sent]
         n = len(ids)
         if n == 0:
             return [np.zeros((0, len(zero))) for _ in sentences]

@@ -35,27 +35,37 @@ class EntityRecognizer:
         # The CRF is cautious (precision well above recall); a constant taken off every O score, tuned on
         # held-out training sentences at training time, trades some of that precision for recall.
         self.outside_penalty = _decoding(self.model_dir).get("outside_penalty", 0.0)
+        self.propagate = True
+        self.propagate_types = {"PERS", "LOC", "ORG", "MISC"}
 
     def __call__(self, article: Article) -> Article:
         seen: set[str] = set()
-        mentions = self.find(article.title or "", "title", seen) + self.find(article.body or "", "body", seen)
+        mentions = self.find_in({"title": article.title or "", "body": article.body or ""}, seen)
         self._canonicalize(mentions)
         article.entities = mentions
         article.entity_groups = self._groups(mentions, seen)
         return article
 
-    def find(self, text: str, field: str, seen_words: set[str] | None = None) -> list[Mention]:
-        """Mentions in one string, offsets into it; adds the string's folded words to `seen_words`."""
-        out: list[Mention] = []
-        sentences, all_words = _sentences(text)
-        emissions = self.features.emissions_batch(all_words)
+    def find(self, text: str, field: str = "body") -> list[Mention]:
+        """Mentions in one string, offsets into it."""
+        return self.find_in({field: text}, set())
+
+    def find_in(self, fields: dict[str, str], seen_words: set[str]) -> list[Mention]:
+        """Mentions in several strings (tagged as one batch); adds their words to `seen_words`."""
+        parts = []
+        for field, text in fields.items():
+            sentences, words = _sentences(text)
+            parts += [(field, text, sent, w) for sent, w in zip(sentences, words)]
+        emissions = self.features.emissions_batch([p[3] for p in parts])
         if self.outside_penalty:
             for em in emissions:
                 em[:, self.tagger.outside] -= self.outside_penalty
+        out: list[Mention] = []
         all_labels = self.tagger.decode_batch(emissions)
-        for sent, words, labels in zip(sentences, all_words, all_labels):
-            if seen_words is not None:
-                seen_words.update(words)
+        if self.propagate:
+            all_labels = self._propagate([p[3] for p in parts], all_labels)
+        for (field, text, sent, words), labels in zip(parts, all_labels):
+            seen_words.update(words)
             for kind, i, j in bio_to_spans(labels):
                 while i < j and words[i] in _EDGE_PUNCT:
                     i += 1
@@ -65,6 +75,51 @@ class EntityRecognizer:
                     continue
                 start, end = sent[i][0], sent[j - 1][1]
                 out.append(Mention(kind, text[start:end], field, start, end))
+        return out
+
+    def _propagate(self, sentences: list[list[str]], all_labels: list[list[str]]) -> list[list[str]]:
+        """Tag again, elsewhere in the same article, a name the tagger found once (news repeats names,
+        and the later mentions often lack the cue that made the first one clear). Only names tagged with
+        one type throughout the article, and only over tokens the tagger left outside any entity."""
+        feats = self.features
+        found: dict[tuple[str, ...], set[str]] = {}
+        for words, labels in zip(sentences, all_labels):
+            for kind, i, j in bio_to_spans(labels):
+                key = tuple(feats.folded(w) for w in words[i:j])
+                if kind in self.propagate_types and sum(map(len, key)) >= 3:
+                    found.setdefault(_strip_first(key), set()).add(kind)
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for key, kinds in found.items():
+            if len(kinds) == 1:
+                by_first.setdefault(key[0], []).append((key[1:], next(iter(kinds))))
+        if not by_first:
+            return all_labels
+        for rest in by_first.values():
+            rest.sort(key=lambda r: -len(r[0]))  # longest name first
+        out = []
+        for words, labels in zip(sentences, all_labels):
+            folded = None
+            i, n = 0, len(words)
+            while i < n:
+                if labels[i] != "O":
+                    i += 1
+                    continue
+                if folded is None:
+                    folded = [feats.folded(w) for w in words]
+                    labels = list(labels)
+                hit = None
+                for rest, kind in by_first.get(_strip_first((folded[i],))[0], ()):
+                    end = i + 1 + len(rest)
+                    if end <= n and tuple(folded[i + 1:end]) == rest and all(x == "O" for x in labels[i + 1:end]):
+                        hit = (end, kind)
+                        break
+                if hit:
+                    end, kind = hit
+                    labels[i:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - i - 1)
+                    i = end
+                else:
+                    i += 1
+            out.append(labels)
         return out
 
     def _known(self, key: str) -> bool:
@@ -122,6 +177,17 @@ def _sentences(text: str) -> tuple[list[list[tuple[int, int]]], list[list[str]]]
             spans_out.append(spans[begin:])
             words_out.append(words[begin:])
     return spans_out, words_out
+
+
+def _strip_first(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A name key without a proclitic on its first word, when the stem is at least three letters."""
+    first = key[0]
+    if len(first) > 4 and first[0] in "وفبلك":
+        stem = first[2:] if first.startswith("لل") else first[1:]
+        if first.startswith("لل"):
+            stem = "ال" + stem
+        return (stem,) + key[1:]
+    return key
 
 
 def _decoding(model_dir: str) -> dict:

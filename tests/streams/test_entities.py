@@ -126,3 +126,12 @@ def test_evaluate_exact_spans(recognizer):
 def test_entity_key_matches_the_contract_check():
     assert entity_key("لطرابلس") == entity_key("طرابلس")
     assert entity_key("للأمم المتحدة") == entity_key("الأمم المتحدة")
+
+
+def test_a_name_found_once_is_tagged_again_in_the_same_article(recognizer):
+    sentences = [["قال", "خلوصي", "أكار"], ["وأكد", "وخلوصي", "أكار", "ذلك"], ["خلوصي", "وحده"]]
+    labels = [["O", "B-PERS", "I-PERS"], ["O", "O", "O", "O"], ["O", "O"]]
+    out = recognizer._propagate(sentences, labels)
+    assert out[0] == ["O", "B-PERS", "I-PERS"]
+    assert out[1] == ["O", "B-PERS", "I-PERS", "O"]
+    assert out[2] == ["O", "O"]  # only the whole name, never a part of it
