@@ -51,6 +51,7 @@ class WordFeatures:
         if weights is not None:
             size = len(next(iter(weights.values()))) if weights else 1
             self._zero = np.zeros(size)
+            self.offset = np.zeros(size)  # a constant added to every token's scores (decoding bias)
             # Weights as one matrix (plus a zero row) so a word's five score vectors are one gather + reduceat.
             self.rows = {attr: k for k, attr in enumerate(weights)}
             self.matrix = np.vstack([np.array(list(weights.values())).reshape(-1, size), np.zeros((1, size))])
@@ -172,7 +173,7 @@ class WordFeatures:
         info = self.word_info
         rows = np.array(ids)
         table = self.table
-        em = table[0, rows] + weights.get("bias", zero)
+        em = table[0, rows] + weights.get("bias", zero) + self.offset
         # Sentence id of each token: a neighbour's features only count within the same sentence.
         sid = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
         for plane, o in enumerate((-2, -1, 1, 2), start=1):
@@ -182,32 +183,29 @@ class WordFeatures:
                 em[:-o] += table[plane, rows[o:]] * (sid[:-o] == sid[o:])[:, None]
             else:
                 em[-o:] += table[plane, rows[:o]] * (sid[-o:] == sid[:o])[:, None]
-        out = []
-        pos = 0
-        bos, eos = weights.get("BOS", zero), weights.get("EOS", zero)
-        for sent in sentences:
-            m = len(sent)
+        lengths = [len(s) for s in sentences]
+        ends = np.cumsum(lengths)
+        begins = ends - lengths
+        nonempty = np.array(lengths) > 0
+        em[begins[nonempty]] += weights.get("BOS", zero)
+        em[ends[nonempty] - 1] += weights.get("EOS", zero)
+        folded = [info[k][0] for k in ids]
+        sid_list = sid.tolist()
+        for i in range(1, n):
+            bigram = weights.get(f"bg={folded[i - 1]}|{folded[i]}")
+            if bigram is not None and sid_list[i] == sid_list[i - 1]:
+                em[i] += bigram
+        with_starts = sorted({sid_list[k] for k, i in enumerate(ids) if info[i][1]})
+        for sent in with_starts:
+            pos, m = int(begins[sent]), lengths[sent]
             e = em[pos:pos + m]
-            if m == 0:
-                out.append(e)
-                continue
-            e[0] += bos
-            e[-1] += eos
-            f = [info[k][0] for k in ids[pos:pos + m]]
-            for i in range(1, m):
-                bigram = weights.get(f"bg={f[i - 1]}|{f[i]}")
-                if bigram is not None:
-                    e[i] += bigram
-            starts = [info[k][1] for k in ids[pos:pos + m]]
-            if any(starts):
-                for start, end, classes, _ in self.gazetteer.match(f, starts):
-                    for k in range(start, end):
-                        e[k] += self._score([f"m{'B' if k == start else 'I'}={cls}" for cls in sorted(classes)])
-                    if end < m:
-                        e[end] += self._score([f"mafter={cls}" for cls in sorted(classes)])
-            out.append(e)
-            pos += m
-        return out
+            f = folded[pos:pos + m]
+            for start, end, classes, _ in self.gazetteer.match(f, [info[k][1] for k in ids[pos:pos + m]]):
+                for k in range(start, end):
+                    e[k] += self._score([f"m{'B' if k == start else 'I'}={cls}" for cls in sorted(classes)])
+                if end < m:
+                    e[end] += self._score([f"mafter={cls}" for cls in sorted(classes)])
+        return np.split(em, ends[:-1])
 
     def sentence(self, words: list[str]) -> list[list[str]]:
         """CRF items (lists of binary feature names) for one sentence of words."""

@@ -20,6 +20,8 @@ DEFAULT_MODEL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mo
 _SENTENCE_END = {".", "!", "?", "؟", "…"}
 _SOFT_BREAKS = {"،", ",", "؛", ";", ":", "(", ")", "\"", "«", "»", "-"}
 _MAX_SENTENCE_TOKENS = 48
+# Lines shorter than this run on into the next line's sentence (lists of one-word lines cost a sentence each).
+_MIN_LINE_TOKENS = 3
 _EDGE_PUNCT = set(" \t\n\u00a0؛،.,:;!?\"'«»“”‘’()[]{}-–—…/\\|*ـ")
 
 
@@ -46,6 +48,15 @@ class EntityRecognizer:
         article.entity_groups = self._groups(mentions, seen)
         return article
 
+    @property
+    def outside_penalty(self) -> float:
+        return -float(self.features.offset[self.tagger.outside])
+
+    @outside_penalty.setter
+    def outside_penalty(self, value: float) -> None:
+        self.features.offset[:] = 0.0
+        self.features.offset[self.tagger.outside] = -value
+
     def find(self, text: str, field: str = "body") -> list[Mention]:
         """Mentions in one string, offsets into it."""
         return self.find_in({field: text}, set())
@@ -57,9 +68,6 @@ class EntityRecognizer:
             sentences, words = _sentences(text)
             parts += [(field, text, sent, w) for sent, w in zip(sentences, words)]
         emissions = self.features.emissions_batch([p[3] for p in parts])
-        if self.outside_penalty:
-            for em in emissions:
-                em[:, self.tagger.outside] -= self.outside_penalty
         out: list[Mention] = []
         all_labels = self.tagger.decode_batch(emissions)
         if self.propagate:
@@ -147,35 +155,43 @@ class EntityRecognizer:
 def _sentences(text: str) -> tuple[list[list[tuple[int, int]]], list[list[str]]]:
     """Token spans and words of `text`, cut into sentences: after sentence-final punctuation, at line
     breaks, and a long run after a comma or other punctuation (tagging cost grows with the longest
-    sentence of an article)."""
+    sentence of an article). A sentence needs a word: runs of punctuation (`!!!`, `...`, lines of dashes)
+    join the next sentence, or junk input would become thousands of one-token sentences."""
+    spans: list[tuple[int, int]] = []
+    line_starts: set[int] = set()
+    offset = 0
+    for line in text.split("\n"):
+        line_starts.add(len(spans))
+        spans += [(s + offset, e + offset) for s, e in tokenize(line)] if offset else tokenize(line)
+        offset += len(line) + 1
+    words = [text[s:e] for s, e in spans]
     spans_out: list[list[tuple[int, int]]] = []
     words_out: list[list[str]] = []
     limit = _MAX_SENTENCE_TOKENS
-    offset = 0
-    for line in text.split("\n"):
-        spans = tokenize(line)
-        words = [line[s:e] for s, e in spans]
-        if offset:
-            spans = [(s + offset, e + offset) for s, e in spans]
-        offset += len(line) + 1
-        begin = 0
-        last_break = -1
-        for k, word in enumerate(words):
-            if word in _SENTENCE_END:
-                spans_out.append(spans[begin:k + 1])
-                words_out.append(words[begin:k + 1])
-                begin, last_break = k + 1, -1
-                continue
-            if word in _SOFT_BREAKS:
-                last_break = k + 1
-            if k + 1 - begin >= limit:
-                cut = last_break if last_break - begin > limit // 3 else k + 1
-                spans_out.append(spans[begin:cut])
-                words_out.append(words[begin:cut])
-                begin, last_break = cut, -1
-        if begin < len(words):
-            spans_out.append(spans[begin:])
-            words_out.append(words[begin:])
+    begin, last_break, has_word = 0, -1, False
+    for k, word in enumerate(words):
+        if k in line_starts and has_word and k - begin >= _MIN_LINE_TOKENS:
+            spans_out.append(spans[begin:k])
+            words_out.append(words[begin:k])
+            begin, last_break, has_word = k, -1, False
+        if not has_word and word[0].isalnum():
+            has_word = True
+        if word in _SENTENCE_END and has_word:
+            spans_out.append(spans[begin:k + 1])
+            words_out.append(words[begin:k + 1])
+            begin, last_break, has_word = k + 1, -1, False
+            continue
+        if word in _SOFT_BREAKS:
+            last_break = k + 1
+        if k + 1 - begin >= limit:
+            cut = last_break if last_break - begin > limit // 3 else k + 1
+            spans_out.append(spans[begin:cut])
+            words_out.append(words[begin:cut])
+            begin, last_break = cut, -1
+            has_word = any(w[0].isalnum() for w in words[begin:k + 1])
+    if begin < len(words):
+        spans_out.append(spans[begin:])
+        words_out.append(words[begin:])
     return spans_out, words_out
 
 

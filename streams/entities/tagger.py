@@ -55,8 +55,9 @@ class SequenceTagger:
         if steps == 0:
             return [[] for _ in batch]
         em = np.zeros((steps, count, size))
-        for s, e in enumerate(batch):
-            em[: len(e), s] = e
+        sent_index = np.repeat(np.arange(count), lengths)
+        position = np.arange(len(sent_index)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        em[position, sent_index] = np.concatenate(batch)
         active = np.arange(steps)[:, None] < lengths[None, :]
         trans = self.transitions[None]
         stay = np.broadcast_to(np.arange(size), (count, size))
@@ -76,8 +77,9 @@ class SequenceTagger:
             path[i] = cur
             cur = back[i][rows, cur]
         path[0] = cur
-        labels = self.labels
-        return [[labels[k] for k in path[: int(n), s].tolist()] for s, n in enumerate(lengths)]
+        flat = np.array(self.labels, dtype=object)[path[position, sent_index]].tolist()
+        ends = np.cumsum(lengths).tolist()
+        return [flat[e - n:e] for e, n in zip(ends, lengths.tolist())]
 
     def tag(self, items: list[list[str]]) -> list[str]:
         """crfsuite's own tagging of string-feature items (training-time checks)."""
