@@ -2,9 +2,9 @@
 
 Topology (keys in brackets):
   news.normalized [dedup key: source + MinHash bucket] → enrich (+ dedup table) → news.enriched [id]
-  news.enriched → alerts (+ rules global table ← news.alert-rules [rule name]) → news.alerts [article id]
-  news.enriched → mentions fan-out → news.entity-mentions [type] → counts (tumbling + hopping tables)
-  a timer ranks each closed window per type → news.trending [type]
+  news.enriched → newsroom: alerts (+ rules global table ← news.alert-rules [rule name]) → news.alerts
+                            and mentions fan-out → news.entity-mentions [type] → counts (bucket table)
+  a timer composes tumbling and hopping windows from the buckets and ranks them → news.trending [type]
 The logic lives in streams/ (rules, dedup, trending); these are the thin Kafka-facing loops.
 """
 from __future__ import annotations
@@ -78,11 +78,25 @@ def register(khabar) -> None:
     khabar.enrich_step = DedupEnrichStep(
         khabar.enrich_step, Deduplicator(dedup_table, settings.dedup_window_s, settings.dedup_min_similarity))
 
-    _register_alerts(khabar, app, t)
-    _register_trending(khabar, app, settings, t)
+    match_alerts = _alerts(khabar, app, t)
+    fan_out_mentions = _register_trending(khabar, app, settings, t)
+
+    async def newsroom(stream):
+        # One pass over news.enriched for both subscribers' needs: a Faust event costs more than either.
+        async for events in stream.take_events(settings.batch_max, within=settings.batch_wait_s):
+            for event in events:
+                try:
+                    doc = orjson.loads(event.message.value or b"")
+                except orjson.JSONDecodeError:
+                    continue
+                await match_alerts(doc)
+                await fan_out_mentions(doc, event.message.timestamp)
+
+    app.agent(khabar.topics[ENRICHED], name="newsroom")(newsroom)
 
 
-def _register_alerts(khabar, app, t) -> None:
+def _alerts(khabar, app, t):
+    """The rules global table, and a function sending an alert per rule an enriched event matches."""
     # The rules topic is the global table's changelog: every worker reads all of it, at start and live,
     # and a tombstone from `khabar rules rm` deletes the key. The writer is another process (the CLI), so
     # the partition must stay a standby after recovery too (`synchronize_all_active_partitions`), or
@@ -97,59 +111,57 @@ def _register_alerts(khabar, app, t) -> None:
     cache = RuleCache()
     khabar.rules_table = rules_table
 
-    async def alerts(stream):
-        async for event in stream.events():
-            try:
-                doc = orjson.loads(event.message.value or b"")
-            except orjson.JSONDecodeError:
-                continue
-            rules = cache.rules(list(rules_table.items()))
-            metrics.ALERT_RULES.set(len(rules))
-            for rule, matched in match_rules(rules, doc):
-                await alerts_topic.send(key=str(doc["id"]).encode(),
-                                        value=orjson.dumps(alert_event(rule.name, doc, matched)))
-                metrics.ALERTS.inc()
+    async def match_alerts(doc: dict) -> None:
+        rules = cache.rules(list(rules_table.items()))
+        metrics.ALERT_RULES.set(len(rules))
+        for rule, matched in match_rules(rules, doc):
+            await alerts_topic.send(key=str(doc["id"]).encode(),
+                                    value=orjson.dumps(alert_event(rule.name, doc, matched)))
+            metrics.ALERTS.inc()
 
-    app.agent(khabar.topics[ENRICHED], name="alerts")(alerts)
+    return match_alerts
 
 
-def _register_trending(khabar, app, settings, t) -> None:
+
+def _register_trending(khabar, app, settings, t):
+    """Mention counts in one bucket table; a timer ranks closed windows. Returns the mentions fan-out."""
     mentions_topic = app.topic(t.mentions, key_serializer="raw", value_serializer="raw")
     trending_topic = app.topic(t.trending, key_serializer="raw", value_serializer="raw")
-    grace = settings.trending_grace_s
-    windows = {
-        "tumbling": (settings.trending_tumbling_s, app.Table(
-            "trending-tumbling", default=int,
-            partitions=settings.partitions).tumbling(
-                settings.trending_tumbling_s, expires=settings.trending_tumbling_s + max(60.0, 4 * grace))),
-        "hopping": (settings.trending_hopping_s, app.Table(
-            "trending-hopping", default=int,
-            partitions=settings.partitions).hopping(
-                settings.trending_hopping_s, settings.trending_hop_step_s,
-                expires=settings.trending_hopping_s + max(60.0, 4 * grace))),
+    grace, step = settings.trending_grace_s, settings.trending_hop_step_s
+    for name in ("trending_tumbling_s", "trending_hopping_s"):
+        if getattr(settings, name) % step:
+            raise ValueError(f"{name} must be a multiple of trending_hop_step_s ({step:g} s)")
+    kinds = {  # kind → (window size, windows start every)
+        "tumbling": (settings.trending_tumbling_s, settings.trending_tumbling_s),
+        "hopping": (settings.trending_hopping_s, step),
     }
+    buckets = app.Table("trending-buckets", default=int, partitions=settings.partitions).tumbling(
+        step, expires=max(settings.trending_tumbling_s, settings.trending_hopping_s) + max(60.0, 4 * grace))
     type_partition: dict[str, int] = {}  # types this worker counted, and their partition
     emitted: dict[tuple[str, float], float] = {}  # (kind, window start) → when
 
-    async def fan_out(stream):
-        async for event in stream.events():
-            try:
-                doc = orjson.loads(event.message.value or b"")
-            except orjson.JSONDecodeError:
-                continue
-            raw_ms = (doc.get("timing") or {}).get("raw_timestamp_ms")
-            ts = raw_ms / 1000 if raw_ms else event.message.timestamp
-            for etype, counts in trending.mentions_by_type(doc).items():
-                await mentions_topic.send(key=etype.encode(), value=orjson.dumps(counts), timestamp=ts)
+    async def fan_out(doc: dict, message_ts: float) -> None:
+        raw_ms = (doc.get("timing") or {}).get("raw_timestamp_ms")
+        ts = raw_ms / 1000 if raw_ms else message_ts
+        for etype, counts in trending.mentions_by_type(doc).items():
+            await mentions_topic.send(key=etype.encode(), value=orjson.dumps(counts), timestamp=ts)
 
     async def count(stream):
-        async for event in stream.events():
-            etype = (event.message.key or b"").decode()
-            type_partition[etype] = event.message.partition
-            for canonical, n in orjson.loads(event.message.value or b"{}").items():
-                key = trending.table_key(etype, canonical)
-                for _, table in windows.values():
-                    table[key] += n
+        async for events in stream.take_events(settings.batch_max, within=settings.batch_wait_s):
+            # Sum the batch per bucket first: one table (and changelog) write per entity and bucket.
+            sums: dict[float, tuple[object, dict[str, int]]] = {}
+            for event in events:
+                etype = (event.message.key or b"").decode()
+                type_partition[etype] = event.message.partition
+                bucket = event.message.timestamp // step * step
+                _, counts = sums.setdefault((bucket, event.message.partition), (event, {}))
+                for canonical, n in orjson.loads(event.message.value or b"{}").items():
+                    key = trending.table_key(etype, canonical)
+                    counts[key] = counts.get(key, 0) + n
+            for event, counts in sums.values():
+                stream._set_current_event(event)  # its timestamp picks the bucket, its partition the changelog
+                for key, n in counts.items():
+                    buckets[key] += n
 
     def my_types() -> set[str]:
         # Standby replicas hold other workers' counts too: rank only the types of partitions we own.
@@ -161,9 +173,10 @@ def _register_trending(khabar, app, settings, t) -> None:
         types = my_types()
         if not types:
             return
-        for kind, (size, table) in windows.items():
-            closed = trending.closed_windows(list(table.table.data.items()), now, grace, types)
-            for (start, _), by_type in sorted(closed.items()):
+        by_bucket = trending.bucket_counts(list(buckets.table.data.items()), types)
+        for kind, (size, every) in kinds.items():
+            closed = trending.compose_windows(by_bucket, size, every, step, now, grace)
+            for start, by_type in sorted(closed.items()):
                 if (kind, start) in emitted:
                     continue
                 for etype, counts in sorted(by_type.items()):
@@ -175,7 +188,7 @@ def _register_trending(khabar, app, settings, t) -> None:
             if now - at > 2 * settings.trending_hopping_s + 3600:
                 del emitted[k]
 
-    app.agent(khabar.topics[ENRICHED], name="trending-mentions")(fan_out)
     app.agent(mentions_topic, name="trending-count")(count)
-    tick = max(0.5, min(5.0, settings.trending_tumbling_s / 5, settings.trending_hop_step_s / 5))
+    tick = max(0.5, min(5.0, settings.trending_tumbling_s / 5, step / 5))
     app.timer(tick, name="trending-rank")(rank_closed_windows)
+    return fan_out

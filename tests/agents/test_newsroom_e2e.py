@@ -21,10 +21,10 @@ from tests.kafka_io import consume, produce
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def broker_port():
-    """A broker of our own: these tests leave alerts, rules and ~60 enriched articles behind, which other
-    tests reading topics from offset 0 on the session broker must not see."""
+    """A broker per test: each leaves alerts, rules and enriched articles (and the group's offsets) behind,
+    which the next test's worker would otherwise pick up where the last one stopped."""
     from agents.broker import start_broker
 
     proc, port = start_broker()

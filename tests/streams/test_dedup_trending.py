@@ -101,3 +101,16 @@ def test_near_copies_need_a_known_source():
     state = dedup.check(None, fp(BODY), "a", 0.0, 3600).entries
     assert dedup.check(state, fp(" ".join(words)), "b", 5.0, 3600, allow_near=False).duplicate_of is None
     assert dedup.check(state, fp(BODY), "c", 5.0, 3600, allow_near=False).kind == "exact"
+
+
+def test_tumbling_and_hopping_windows_are_sums_of_buckets():
+    items = [(("LOC\tطرابلس", (0.0, 299.9)), 2), (("LOC\tطرابلس", (300.0, 599.9)), 3),
+             (("LOC\tمصر", (600.0, 899.9)), 5), (("ORG\tرويترز", (300.0, 599.9)), 1)]
+    buckets = trending.bucket_counts(items, types={"LOC"})
+    tumbling = trending.compose_windows(buckets, 600.0, 600.0, 300.0, now=2000.0, grace_s=5.0)
+    assert tumbling == {0.0: {"LOC": {"طرابلس": 5}}, 600.0: {"LOC": {"مصر": 5}}}
+    hopping = trending.compose_windows(buckets, 600.0, 300.0, 300.0, now=2000.0, grace_s=5.0)
+    assert hopping[300.0] == {"LOC": {"طرابلس": 3, "مصر": 5}}
+    assert hopping[-300.0] == {"LOC": {"طرابلس": 2}} and hopping[600.0] == {"LOC": {"مصر": 5}}
+    # A window that has not ended (plus grace) is not composed yet.
+    assert 600.0 not in trending.compose_windows(buckets, 600.0, 600.0, 300.0, now=1203.0, grace_s=5.0)
