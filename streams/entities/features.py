@@ -156,12 +156,17 @@ class WordFeatures:
 
     def emissions_batch(self, sentences: list[list[str]]) -> list[np.ndarray]:
         """`emissions` of several sentences, computed in one pass over their concatenation."""
+        return self.emissions_and_folded(sentences)[0]
+
+    def emissions_and_folded(self, sentences: list[list[str]]) -> tuple[list[np.ndarray], list[list[str]]]:
+        """`emissions_batch`, plus each sentence's folded words."""
         weights = self.weights
         zero = self._zero
         total = sum(len(s) for s in sentences)
         if total > _CACHE_LIMIT // 2 and len(sentences) > 1:  # keep one batch's rows within the table
             half = len(sentences) // 2
-            return self.emissions_batch(sentences[:half]) + self.emissions_batch(sentences[half:])
+            (e1, f1), (e2, f2) = self.emissions_and_folded(sentences[:half]), self.emissions_and_folded(sentences[half:])
+            return e1 + e2, f1 + f2
         if len(self.ids) + total > _CACHE_LIMIT:
             self.reset()
         word_id = self.word_id
@@ -169,7 +174,7 @@ class WordFeatures:
         ids = [i if (i := get(w)) is not None else word_id(w) for sent in sentences for w in sent]
         n = len(ids)
         if n == 0:
-            return [np.zeros((0, len(zero))) for _ in sentences]
+            return [np.zeros((0, len(zero))) for _ in sentences], [[] for _ in sentences]
         info = self.word_info
         rows = np.array(ids)
         table = self.table
@@ -205,7 +210,8 @@ class WordFeatures:
                     e[k] += self._score([f"m{'B' if k == start else 'I'}={cls}" for cls in sorted(classes)])
                 if end < m:
                     e[end] += self._score([f"mafter={cls}" for cls in sorted(classes)])
-        return np.split(em, ends[:-1])
+        bounds = ends.tolist()
+        return np.split(em, bounds[:-1]), [folded[e - m:e] for e, m in zip(bounds, lengths)]
 
     def sentence(self, words: list[str]) -> list[list[str]]:
         """CRF items (lists of binary feature names) for one sentence of words."""

@@ -62,18 +62,18 @@ class EntityRecognizer:
         return self.find_in({field: text}, set())
 
     def find_in(self, fields: dict[str, str], seen_words: set[str]) -> list[Mention]:
-        """Mentions in several strings (tagged as one batch); adds their words to `seen_words`."""
+        """Mentions in several strings (tagged as one batch); adds their folded words to `seen_words`."""
         parts = []
         for field, text in fields.items():
             sentences, words = _sentences(text)
             parts += [(field, text, sent, w) for sent, w in zip(sentences, words)]
-        emissions = self.features.emissions_batch([p[3] for p in parts])
+        emissions, folded = self.features.emissions_and_folded([p[3] for p in parts])
         out: list[Mention] = []
         all_labels = self.tagger.decode_batch(emissions)
         if self.propagate:
-            all_labels = self._propagate([p[3] for p in parts], all_labels)
-        for (field, text, sent, words), labels in zip(parts, all_labels):
-            seen_words.update(words)
+            all_labels = self._propagate(folded, all_labels)
+        for (field, text, sent, words), labels, folded_words in zip(parts, all_labels, folded):
+            seen_words.update(folded_words)
             for kind, i, j in bio_to_spans(labels):
                 while i < j and words[i] in _EDGE_PUNCT:
                     i += 1
@@ -85,15 +85,15 @@ class EntityRecognizer:
                 out.append(Mention(kind, text[start:end], field, start, end))
         return out
 
-    def _propagate(self, sentences: list[list[str]], all_labels: list[list[str]]) -> list[list[str]]:
+    def _propagate(self, folded_sentences: list[list[str]], all_labels: list[list[str]]) -> list[list[str]]:
         """Tag again, elsewhere in the same article, a name the tagger found once (news repeats names,
         and the later mentions often lack the cue that made the first one clear). Only names tagged with
-        one type throughout the article, and only over tokens the tagger left outside any entity."""
-        feats = self.features
+        one type throughout the article, and only over tokens the tagger left outside any entity.
+        Works on folded words; a name's first word is compared without its proclitic."""
         found: dict[tuple[str, ...], set[str]] = {}
-        for words, labels in zip(sentences, all_labels):
+        for folded, labels in zip(folded_sentences, all_labels):
             for kind, i, j in bio_to_spans(labels):
-                key = tuple(feats.folded(w) for w in words[i:j])
+                key = tuple(folded[i:j])
                 if kind in self.propagate_types and sum(map(len, key)) >= 3:
                     found.setdefault(_strip_first(key), set()).add(kind)
         by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -104,29 +104,27 @@ class EntityRecognizer:
             return all_labels
         for rest in by_first.values():
             rest.sort(key=lambda r: -len(r[0]))  # longest name first
+        firsts = set(by_first)
         out = []
-        for words, labels in zip(sentences, all_labels):
-            folded = None
-            i, n = 0, len(words)
-            while i < n:
-                if labels[i] != "O":
-                    i += 1
+        for folded, labels in zip(folded_sentences, all_labels):
+            n = len(folded)
+            # Cheap screen: does any word of the sentence (or its stem) start a found name?
+            starts = [i for i, w in enumerate(folded)
+                      if labels[i] == "O" and (w in firsts or _strip_first((w,))[0] in firsts)]
+            if not starts:
+                out.append(labels)
+                continue
+            labels = list(labels)
+            done = 0
+            for i in starts:
+                if i < done or labels[i] != "O":
                     continue
-                if folded is None:
-                    folded = [feats.folded(w) for w in words]
-                    labels = list(labels)
-                hit = None
                 for rest, kind in by_first.get(_strip_first((folded[i],))[0], ()):
                     end = i + 1 + len(rest)
                     if end <= n and tuple(folded[i + 1:end]) == rest and all(x == "O" for x in labels[i + 1:end]):
-                        hit = (end, kind)
+                        labels[i:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - i - 1)
+                        done = end
                         break
-                if hit:
-                    end, kind = hit
-                    labels[i:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - i - 1)
-                    i = end
-                else:
-                    i += 1
             out.append(labels)
         return out
 
@@ -142,9 +140,7 @@ class EntityRecognizer:
         groups = group_mentions(mentions)
         locs = [g["canonical"] for g in groups if g["type"] == "LOC"]
         if locs:
-            ids, info = self.features.ids, self.features.word_info
-            folded = {info[i][0] for w in words if (i := ids.get(w)) is not None}
-            votes = self.geocoder.country_votes(locs, folded)
+            votes = self.geocoder.country_votes(locs, words)
             for g in groups:
                 if g["type"] == "LOC":
                     place = self.geocoder.resolve(g["canonical"], votes)

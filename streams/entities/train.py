@@ -197,6 +197,9 @@ def write_readme(output_dir: str, result: dict) -> None:
         " a cross-validated list of training names (0.719, dev lower), first/last words of full-name lists"
         " (0.713), dropping list entries that are common words (0.715), per-type biases (no gain)."),
         "- ANERcorp leaves `حكومة X` outside entities, so the model does too (e.g. حكومة الوفاق).",
+        ("- Geocoding: a country's coordinates are its capital's; an ambiguous place takes the reading in the"
+         " country the article votes for (countries named ×3, demonyms such as الليبية and unambiguous places ×1),"
+         " else the most populous."),
         "",
     ]
     with open(os.path.join(output_dir, "README.md"), "w", encoding="utf-8") as f:
