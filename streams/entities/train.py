@@ -195,7 +195,8 @@ def write_readme(output_dir: str, result: dict) -> None:
         " ANERcorp + WikiFANE text (0.692 vs 0.711), 5,000 WikiFANE sentences as extra training data (0.655 vs"
         " 0.681 without penalty), hiding entity words' identity in a second copy of each sentence (0.705),"
         " a cross-validated list of training names (0.719, dev lower), first/last words of full-name lists"
-        " (0.713), dropping list entries that are common words (0.715), per-type biases (no gain)."),
+        " (0.713), dropping list entries that are common words (0.715), list classes of the words ±2 away"
+        " (0.716), cue words 2-5 tokens back (0.719, dev -1 point), per-type biases (no gain)."),
         "- ANERcorp leaves `حكومة X` outside entities, so the model does too (e.g. حكومة الوفاق).",
         ("- Geocoding: a country's coordinates are its capital's; an ambiguous place takes the reading in the"
          " country the article votes for (countries named ×3, demonyms such as الليبية and unambiguous places ×1),"
