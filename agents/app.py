@@ -52,6 +52,7 @@ class Khabar:
             DEADLETTER: self.app.topic(t.deadletter),
         }
         self.topic_names = {kind: topic.get_topic_name() for kind, topic in self.topics.items()}
+        self._counters = self._output_counters(("normalize", "enrich"))
         config = PipelineConfig(max_message_bytes=settings.max_message_bytes, enrich_stages=settings.enrich_stages)
         self.normalize_step = NormalizeStep(config)
         self.enrich_step = EnrichStep(config)
@@ -59,21 +60,25 @@ class Khabar:
         self._register_hooks()
 
     async def send(self, stage: str, out: Output) -> None:
-        await self.send_batch(stage, [out])
+        await self.produce(stage, out)
 
-    async def send_batch(self, stage: str, outputs: list[Output]) -> None:
-        """Hand outputs to the producer. Straight to Faust's producer rather than `Topic.send`: the
-        values are bytes already, and Faust's commit flushes this same producer before it commits."""
-        producer = self.app.producer
-        names = self.topic_names
-        counts: dict[str, int] = {}
-        for out in outputs:
-            await producer.send(names[out.topic], out.key, out.value, None, None, None)
-            counts[out.topic] = counts.get(out.topic, 0) + 1
-        for kind, n in counts.items():
-            metrics.MESSAGES_OUT.labels(stage=stage, topic=names[kind]).inc(n)
-            outcome = "deadletter" if kind == DEADLETTER else "ok"
-            metrics.MESSAGES.labels(stage=stage, outcome=outcome).inc(n)
+    async def produce(self, stage: str, out: Output) -> None:
+        """Hand one output to the producer and count it. Straight to Faust's producer rather than
+        `Topic.send`: the value is bytes already, and Faust's commit flushes this same producer first."""
+        await self.app.producer.send(self.topic_names[out.topic], out.key, out.value, None, None, None)
+        out_counter, outcome_counter = self._counters[(stage, out.topic)]
+        out_counter.inc()
+        outcome_counter.inc()
+
+    def _output_counters(self, stages: tuple[str, ...]) -> dict:
+        """Metric children per (stage, output kind), looked up once rather than per message."""
+        counters = {}
+        for stage in stages:
+            for kind, name in self.topic_names.items():
+                outcome = "deadletter" if kind == DEADLETTER else "ok"
+                counters[(stage, kind)] = (metrics.MESSAGES_OUT.labels(stage=stage, topic=name),
+                                           metrics.MESSAGES.labels(stage=stage, outcome=outcome))
+        return counters
 
     def _register_agents(self) -> None:
         from agents import newsroom

@@ -17,6 +17,7 @@ import orjson
 from faust.types import TP
 
 from agents import metrics
+from agents.stage_agent import set_current_event
 from agents.steps import ENRICHED, EnrichStep
 from schemas.wire import alert_event
 from streams import dedup, trending
@@ -159,7 +160,7 @@ def _register_trending(khabar, app, settings, t):
                     key = trending.table_key(etype, canonical)
                     counts[key] = counts.get(key, 0) + n
             for event, counts in sums.values():
-                stream._set_current_event(event)  # its timestamp picks the bucket, its partition the changelog
+                set_current_event(event)  # its timestamp picks the bucket, its partition the changelog
                 for key, n in counts.items():
                     buckets[key] += n
 
