@@ -43,6 +43,7 @@ class Khabar:
             producer_max_batch_size=settings.producer_batch_bytes,
             broker_max_poll_records=settings.max_poll_records,
             stream_wait_empty=False,
+            recovery_consistency_check=settings.recovery_consistency_check,
         )
         t = settings.topics
         self.topics = {

@@ -21,6 +21,20 @@ def _counter(metrics: str, name: str, **labels) -> float:
     return total
 
 
+@pytest.fixture
+def broker_port():
+    """A broker of its own: the test reads whole topics and counts what is there."""
+    import os
+    import signal
+
+    from agents.broker import start_broker
+
+    proc, port = start_broker()
+    yield port
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(10)
+
+
 def test_good_and_bad_messages_flow_and_the_worker_survives(broker_port, start_worker, sample_bytes,
                                                             news_articles):
     worker = start_worker(broker_port)
