@@ -6,7 +6,7 @@ original key and value (base64, so any bytes survive JSON), and where it came fr
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import orjson
 
@@ -15,7 +15,7 @@ from schemas import DEADLETTER_SCHEMA
 
 
 def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _b64(data: bytes | None) -> str | None:

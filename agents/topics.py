@@ -48,7 +48,7 @@ async def ensure_topics(settings: Settings, wait_s: float | None = 600.0, client
                 except TopicAlreadyExistsError:
                     pass
             return
-        except (KafkaConnectionError, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, KafkaConnectionError, OSError) as exc:
             if time.monotonic() > deadline:
                 raise
             log.warning("broker %s not reachable yet (%s); retrying in %.1fs", settings.broker,

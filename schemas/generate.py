@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+import types
 import typing
 from pathlib import Path
 
@@ -20,12 +21,12 @@ def type_schema(tp: object) -> dict:
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if tp in _PRIMITIVES:
         return dict(_PRIMITIVES[tp])
-    if origin is typing.Union and type(None) in args:
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
         inner = [a for a in args if a is not type(None)]
         return {"anyOf": [type_schema(inner[0]), {"type": "null"}]}
-    if origin in (list, typing.List):
+    if origin in (list, list):
         return {"type": "array", "items": type_schema(args[0])}
-    if origin in (dict, typing.Dict):
+    if origin in (dict, dict):
         return {"type": "object", "additionalProperties": type_schema(args[1])}
     if isinstance(tp, type) and issubclass(tp, faust.Record):
         return record_schema(tp)

@@ -4,25 +4,23 @@ Fields may be added in a minor change; renaming or removing one needs a new sche
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
-
 import faust
 
 
 class Source(faust.Record, serializer="json"):
-    name: Optional[str]
-    url: Optional[str]
+    name: str | None
+    url: str | None
 
 
 class Timing(faust.Record, serializer="json"):
     """When things happened: the scraper's own footer, Khabar's receipt, and each stage's cost."""
 
-    source_total_time_s: Optional[float]  # the raw text's `Total time:` footer
+    source_total_time_s: float | None  # the raw text's `Total time:` footer
     received_at: str  # ISO 8601 UTC: when the normalize agent took the raw message
-    stages_ms: Dict[str, float]  # milliseconds per stage
-    published_at: Optional[str]  # from the envelope or a date line in the text
-    raw_timestamp_ms: Optional[int]  # the raw message's Kafka timestamp
-    pipeline_ms: Optional[float]  # raw message timestamp → enriched event (enriched events only)
+    stages_ms: dict[str, float]  # milliseconds per stage
+    published_at: str | None  # from the envelope or a date line in the text
+    raw_timestamp_ms: int | None  # the raw message's Kafka timestamp
+    pipeline_ms: float | None  # raw message timestamp → enriched event (enriched events only)
 
 
 class EntityMention(faust.Record, serializer="json"):
@@ -47,7 +45,7 @@ class Entity(faust.Record, serializer="json"):
     canonical: str
     type: str
     count: int
-    geo: Optional[Geo]
+    geo: Geo | None
 
 
 class TemporalItem(faust.Record, serializer="json"):
@@ -56,7 +54,7 @@ class TemporalItem(faust.Record, serializer="json"):
     start: int
     end: int
     kind: str  # date | time | duration
-    value: Optional[str]  # ISO 8601 at the expression's own granularity
+    value: str | None  # ISO 8601 at the expression's own granularity
     reference: str  # published_at | fetched_at | message_timestamp | none
 
 
@@ -66,13 +64,13 @@ class NormalizedEvent(faust.Record, serializer="json"):
     schema: str
     id: str
     source: Source
-    section: Optional[List[str]]
+    section: list[str] | None
     title: str
     body: str
     language: str
     redactions: int
-    published_at: Optional[str]
-    fetched_at: Optional[str]
+    published_at: str | None
+    fetched_at: str | None
     timing: Timing
 
 
@@ -82,18 +80,18 @@ class EnrichedEvent(faust.Record, serializer="json"):
     schema: str
     id: str
     source: Source
-    section: Optional[List[str]]
+    section: list[str] | None
     title: str
     body: str
     language: str
     redactions: int
-    published_at: Optional[str]
-    fetched_at: Optional[str]
-    entities: List[EntityMention]
-    entity_groups: List[Entity]
-    temporal: List[TemporalItem]
+    published_at: str | None
+    fetched_at: str | None
+    entities: list[EntityMention]
+    entity_groups: list[Entity]
+    temporal: list[TemporalItem]
     timing: Timing
-    duplicate_of: Optional[str]
+    duplicate_of: str | None
 
 
 class DeadLetter(faust.Record, serializer="json"):
@@ -104,11 +102,11 @@ class DeadLetter(faust.Record, serializer="json"):
     error: str
     stage: str
     original_b64: str
-    key_b64: Optional[str]
+    key_b64: str | None
     topic: str
-    partition: Optional[int]
-    offset: Optional[int]
-    timestamp_ms: Optional[int]
+    partition: int | None
+    offset: int | None
+    timestamp_ms: int | None
     failed_at: str
 
 
@@ -124,8 +122,8 @@ class MatchedKeyword(faust.Record, serializer="json"):
 
 
 class Matched(faust.Record, serializer="json"):
-    entities: List[MatchedEntity]
-    keywords: List[MatchedKeyword]
+    entities: list[MatchedEntity]
+    keywords: list[MatchedKeyword]
 
 
 class Alert(faust.Record, serializer="json"):
@@ -134,8 +132,8 @@ class Alert(faust.Record, serializer="json"):
     rule: str
     article_id: str
     title: str
-    section: Optional[List[str]]
-    url: Optional[str]
+    section: list[str] | None
+    url: str | None
     matched: Matched
     received_at: str  # when Khabar received the article (ISO 8601 UTC)
 
@@ -152,7 +150,7 @@ class Trending(faust.Record, serializer="json"):
     type: str  # PERS | LOC | ORG | MISC
     window_start: str  # ISO 8601 UTC, inclusive
     window_end: str  # ISO 8601 UTC, exclusive
-    top: List[TrendingEntity]
+    top: list[TrendingEntity]
     emitted_at: str
 
 

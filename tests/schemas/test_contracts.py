@@ -3,8 +3,8 @@ import orjson
 import pytest
 from jsonschema import Draft202012Validator
 
-from agents.offline import enrich_messages
 from agents.inputs import Message
+from agents.offline import enrich_messages
 from agents.steps import EnrichStep, Meta, NormalizeStep
 from schemas.generate import render, schema_path, topic_schema
 from schemas.records import TOPIC_RECORDS

@@ -1,4 +1,5 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from streams.article import Article
 from streams.normalize import clean_text, fold_arabic, fold_char_map, normalize

@@ -1,6 +1,7 @@
 import orjson
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from streams import errors
 from streams.errors import Rejected
