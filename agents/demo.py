@@ -67,8 +67,12 @@ def summarize(event: dict) -> None:
     console.print(f"[dim]id[/] {event['id']}   [dim]section[/] {section}   [dim]language[/] {event['language']}"
                   + (f"   [dim]source[/] {src.get('name')}" if src.get("name") else ""))
     by_type: dict[str, list[str]] = {}
+    mentions = event.get("entities") or []
     for group in event.get("entity_groups") or []:
-        name = group["canonical"] + (f" ×{group['count']}" if group.get("count", 1) > 1 else "")
+        # The canonical form is folded for matching (القاهره); show how the article itself spells it.
+        texts = [mentions[i]["text"] for i in group.get("mentions") or [] if i < len(mentions)]
+        shown = min(texts, key=len) if texts else group["canonical"]
+        name = shown + (f" ×{group['count']}" if group.get("count", 1) > 1 else "")
         if group.get("geo"):
             name += f" ({group['geo']['country_code']})"
         by_type.setdefault(group["type"], []).append(name)

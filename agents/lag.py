@@ -9,6 +9,7 @@ import asyncio
 import logging
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaConnectionError
 
 from agents import metrics
 from agents.kafka_url import bootstrap_servers
@@ -110,6 +111,10 @@ class LagMonitor:
             except Exception as exc:  # the broker may be away; report not-ready and try again
                 log.warning("lag check failed (%s: %s); retrying in %.0fs", type(exc).__name__, exc,
                             self.interval_s)
+                if self.on_ok and not isinstance(exc, (KafkaConnectionError, OSError, asyncio.TimeoutError)):
+                    # The broker answered, but not this question: aiokafka's group coordinator trips an
+                    # assertion while the group rebalances. Not a reason to call the broker lost.
+                    self.on_ok()
                 if consumer is not None:
                     try:
                         await consumer.stop()
