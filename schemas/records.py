@@ -74,23 +74,12 @@ class NormalizedEvent(faust.Record, serializer="json"):
     timing: Timing
 
 
-class EnrichedEvent(faust.Record, serializer="json"):
+class EnrichedEvent(NormalizedEvent, serializer="json"):
     """On `news.enriched`: the article with entities and temporal expressions. Offsets index title/body."""
 
-    schema: str
-    id: str
-    source: Source
-    section: list[str] | None
-    title: str
-    body: str
-    language: str
-    redactions: int
-    published_at: str | None
-    fetched_at: str | None
     entities: list[EntityMention]
     entity_groups: list[Entity]
     temporal: list[TemporalItem]
-    timing: Timing
     duplicate_of: str | None
 
 
