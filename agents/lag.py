@@ -97,15 +97,19 @@ class LagMonitor:
                     consumer = AIOKafkaConsumer(bootstrap_servers=self.servers, group_id=self.group,
                                                 enable_auto_commit=False, **self.options)
                     await consumer.start()
+                # Reachability first, on its own: the group's offsets can take a while to answer while the
+                # group rebalances, and that is no reason to call the broker lost.
+                if not await asyncio.wait_for(consumer._client.force_metadata_update(), self.interval_s * 2):
+                    raise KafkaConnectionError("the broker did not answer a metadata request")
+                if self.on_ok:
+                    self.on_ok()
                 ends: dict[TopicPartition, int] = {}
-                self.last = await group_lag(consumer, self.topics, ends)
+                self.last = await asyncio.wait_for(group_lag(consumer, self.topics, ends), self.interval_s * 3)
                 if self.on_broker_reset and (why := broker_reset(self.ends, ends)):
                     self.on_broker_reset(why)
                 self.ends = ends
                 for tp, n in self.last.items():
                     metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(n)
-                if self.on_ok:
-                    self.on_ok()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the broker may be away; report not-ready and try again

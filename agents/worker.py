@@ -54,7 +54,9 @@ def run_worker(settings: Settings) -> int:
         while True:
             await asyncio.sleep(1.0)
             away_s = time.time() - health.broker_ok_at
-            if health.broker_ok_at and away_s > health.broker_stale_after_s:
+            # Not-ready first (after broker_stale_after_s), a restart only after twice that: a
+            # broker that blips comes back to a worker that merely paused.
+            if health.broker_ok_at and away_s > 2 * health.broker_stale_after_s:
                 restart_in_place(f"broker {settings.broker} unreachable for {away_s:.0f}s")
 
     log.info("khabar worker: broker %s, metrics on http://%s:%d/metrics, data dir %s", settings.broker,

@@ -94,7 +94,10 @@ def metric(worker, name: str) -> float | None:
 def wait_for(cond, timeout: float, what: str, step: float = 0.5):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        value = cond()
+        try:
+            value = cond()
+        except OSError:  # a worker restarting in place closes its port for a moment
+            value = None
         if value:
             return value
         time.sleep(step)
