@@ -1,14 +1,10 @@
-"""One Faust agent per stage: a thin loop that takes a batch of messages, runs its step on each, sends, counts.
+"""One Faust agent per stage: a thin loop that takes a message, runs its step, sends the result, counts.
 
-Batching is where the stream overhead goes away: Faust acks a batch's events only after the loop body
-has handed every output to the producer, and commits an offset only after flushing the producer, so
-delivery stays at least once and each message still gets its own result or dead letter. Each output is
-produced as soon as it is ready, and the loop yields between messages, so a batch of slow articles
-delays neither its own first results nor the other agents in the worker.
+Faust commits an offset only after flushing the producer, and acks an event only when the loop moves
+on, so delivery stays at least once and each message gets its own result or dead letter.
 """
 from __future__ import annotations
 
-import asyncio
 import time
 import weakref
 
@@ -27,7 +23,6 @@ def set_current_event(event) -> None:
 def stage_agent(khabar, stage: str, source, step) -> None:
     from agents.app import message_meta
 
-    settings = khabar.settings
     in_topic = source.get_topic_name()
     messages_in = metrics.MESSAGES_IN.labels(stage=stage, topic=in_topic)
     bytes_in = metrics.BYTES_IN.labels(stage=stage, topic=in_topic)
@@ -36,16 +31,15 @@ def stage_agent(khabar, stage: str, source, step) -> None:
     produce = khabar.produce
 
     async def agent(stream):
-        async for events in stream.take_events(settings.batch_max, within=settings.batch_wait_s):
-            in_flight.set(len(events))
-            messages_in.inc(len(events))
-            bytes_in.inc(sum(len(e.message.value or b"") for e in events))
-            for event in events:
-                # Tables written by a step (dedup) take their changelog partition from the current event.
-                set_current_event(event)
-                message = event.message
-                await produce(stage, step(message.value, message.key, message_meta(message)))
-                await asyncio.sleep(0)  # let the other agents and the producer run between articles
+        # One event at a time: Faust acks an event only when the loop asks for the next one, so a crash
+        # or a cancelled batch can never ack a message that was not processed (take_events acks its whole
+        # batch in a `finally`, which lost messages in the SIGKILL check).
+        async for event in stream.events():
+            message = event.message
+            in_flight.set(1)
+            messages_in.inc()
+            bytes_in.inc(len(message.value or b""))
+            await produce(stage, step(message.value, message.key, message_meta(message)))
             in_flight.set(0)
             last.set(time.time())
 
