@@ -60,9 +60,6 @@ class Khabar:
         self._register_agents()
         self._register_hooks()
 
-    async def send(self, stage: str, out: Output) -> None:
-        await self.produce(stage, out)
-
     async def produce(self, stage: str, out: Output) -> None:
         """Hand one output to the producer and count it. Straight to Faust's producer rather than
         `Topic.send`: the value is bytes already, and Faust's commit flushes this same producer first."""
