@@ -9,6 +9,7 @@ import logging
 import faust
 
 from agents import metrics
+from agents.fetch_wait import set_fetch_max_wait
 from agents.kafka_security import faust_credentials
 from agents.settings import Settings
 from agents.steps import DEADLETTER, ENRICHED, NORMALIZED, EnrichStep, Meta, NormalizeStep, Output
@@ -44,7 +45,9 @@ class Khabar:
             broker_max_poll_records=settings.max_poll_records,
             stream_wait_empty=False,
             recovery_consistency_check=settings.recovery_consistency_check,
+            table_standby_replicas=settings.standby_replicas,
         )
+        set_fetch_max_wait(self.app, settings.fetch_max_wait_ms)
         t = settings.topics
         self.topics = {
             "raw": self.app.topic(t.raw),

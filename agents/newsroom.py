@@ -17,7 +17,7 @@ import orjson
 from faust.types import TP
 
 from agents import metrics
-from agents.stage_agent import set_current_event
+from agents.batches import ack, event_batches, set_current_event
 from agents.steps import ENRICHED, EnrichStep
 from schemas.wire import alert_event
 from streams import dedup, trending
@@ -44,7 +44,7 @@ class Deduplicator:
         self.table, self.window_s, self.min_similarity = table, window_s, min_similarity
 
     def __call__(self, article) -> str | None:
-        fp = dedup.Fingerprint.of(article.folded_body)
+        fp = article.fingerprint or dedup.Fingerprint.of(article.folded_body)
         key = dedup.dedup_key(article, fp)
         ts = article.message_timestamp_ms / 1000 if article.message_timestamp_ms else time.time()
         verdict = dedup.check(self.table.get(key), fp, article.id, ts, self.window_s, self.min_similarity,
@@ -69,6 +69,25 @@ class DedupEnrichStep(EnrichStep):
         return article
 
 
+class MentionSums:
+    """A batch's entity mentions summed per (type, trending bucket): one message per type and bucket on
+    `news.entity-mentions` instead of one per article, stamped with the first article's time in the bucket."""
+
+    def __init__(self, step_s: float) -> None:
+        self.step_s = step_s
+        self.by_type_and_bucket: dict[tuple[str, float], dict[str, int]] = {}
+        self._bucket_ts: dict[float, float] = {}
+
+    def add(self, doc: dict, message_ts: float) -> None:
+        raw_ms = (doc.get("timing") or {}).get("raw_timestamp_ms")
+        ts = raw_ms / 1000 if raw_ms else message_ts
+        ts = self._bucket_ts.setdefault(ts // self.step_s, ts)
+        for etype, counts in trending.mentions_by_type(doc).items():
+            total = self.by_type_and_bucket.setdefault((etype, ts), {})
+            for canonical, n in counts.items():
+                total[canonical] = total.get(canonical, 0) + n
+
+
 def register(khabar) -> None:
     """Tables, agents and the trending timer; wraps `khabar.enrich_step` with dedup. Call before the stage
     agents are registered."""
@@ -80,18 +99,21 @@ def register(khabar) -> None:
         khabar.enrich_step, Deduplicator(dedup_table, settings.dedup_window_s, settings.dedup_min_similarity))
 
     match_alerts = _alerts(khabar, app, t)
-    fan_out_mentions = _register_trending(khabar, app, settings, t)
+    send_mentions = _register_trending(khabar, app, settings, t)
 
     async def newsroom(stream):
         # One pass over news.enriched for both subscribers' needs: a Faust event costs more than either.
-        async for events in stream.take_events(settings.batch_max, within=settings.batch_wait_s):
+        async for events in event_batches(stream, settings.batch_max):
+            mentions = MentionSums(settings.trending_hop_step_s)
             for event in events:
                 try:
                     doc = orjson.loads(event.message.value or b"")
                 except orjson.JSONDecodeError:
                     continue
                 await match_alerts(doc)
-                await fan_out_mentions(doc, event.message.timestamp)
+                mentions.add(doc, event.message.timestamp)
+            await send_mentions(mentions)
+            await ack(app, events)
 
     app.agent(khabar.topics[ENRICHED], name="newsroom")(newsroom)
 
@@ -141,14 +163,14 @@ def _register_trending(khabar, app, settings, t):
     type_partition: dict[str, int] = {}  # types this worker counted, and their partition
     emitted: dict[tuple[str, float], float] = {}  # (kind, window start) → when
 
-    async def fan_out(doc: dict, message_ts: float) -> None:
-        raw_ms = (doc.get("timing") or {}).get("raw_timestamp_ms")
-        ts = raw_ms / 1000 if raw_ms else message_ts
-        for etype, counts in trending.mentions_by_type(doc).items():
+    async def send_mentions(sums: MentionSums) -> None:
+        for (etype, ts), counts in sums.by_type_and_bucket.items():
             await mentions_topic.send(key=etype.encode(), value=orjson.dumps(counts), timestamp=ts)
 
+    buffer = app.producer.buffer
+
     async def count(stream):
-        async for events in stream.take_events(settings.batch_max, within=settings.batch_wait_s):
+        async for events in event_batches(stream, settings.batch_max):
             # Sum the batch per bucket first: one table (and changelog) write per entity and bucket.
             sums: dict[float, tuple[object, dict[str, int]]] = {}
             for event in events:
@@ -163,6 +185,9 @@ def _register_trending(khabar, app, settings, t):
                 set_current_event(event)  # its timestamp picks the bucket, its partition the changelog
                 for key, n in counts.items():
                     buckets[key] += n
+                    if buffer.size >= 64:  # hand changelog writes over before Faust's 100-message brake
+                        await buffer.flush()
+            await ack(app, events)
 
     def my_types() -> set[str]:
         # Standby replicas hold other workers' counts too: rank only the types of partitions we own.
@@ -192,4 +217,4 @@ def _register_trending(khabar, app, settings, t):
     app.agent(mentions_topic, name="trending-count")(count)
     tick = max(0.5, min(5.0, settings.trending_tumbling_s / 5, step / 5))
     app.timer(tick, name="trending-rank")(rank_closed_windows)
-    return fan_out
+    return send_mentions

@@ -44,9 +44,11 @@ class Settings:
     session_timeout_s: float = 10.0
     heartbeat_interval_s: float = 1.0
     commit_interval_s: float = 1.0
-    # Agents take up to batch_max messages, or what arrived within batch_wait_s, per turn.
-    batch_max: int = 256
-    batch_wait_s: float = 0.02
+    # An agent takes what has arrived, at most batch_max messages, per turn (agents/batches.py).
+    batch_max: int = 64
+    # How long the broker may hold a fetch that has no data yet. Faust hard-codes 1.5 s; Tansu then holds
+    # every idle fetch that long, which a message arriving meanwhile waits out at each hop.
+    fetch_max_wait_ms: int = 100
     producer_linger_s: float = 0.005
     producer_batch_bytes: int = 512 * 1024
     max_poll_records: int = 1000
@@ -55,6 +57,9 @@ class Settings:
     # rebalance; docker-compose turns it on for Apache Kafka.
     recovery_consistency_check: bool = False
     lag_interval_s: float = 5.0
+    # Standby copies of each table partition on other workers: quick failover, but every worker then also
+    # reads every other worker's changelogs.
+    standby_replicas: int = 0
     log_level: str = "info"
     # Duplicates: a story seen again within this window is marked `duplicate_of` and does not alert.
     dedup_window_s: float = 86400.0

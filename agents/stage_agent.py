@@ -1,23 +1,14 @@
-"""One Faust agent per stage: a thin loop that takes a message, runs its step, sends the result, counts.
+"""One Faust agent per stage: a thin loop that takes a batch, runs its step per message, sends, acks, counts.
 
-Faust commits an offset only after flushing the producer, and acks an event only when the loop moves
-on, so delivery stays at least once and each message gets its own result or dead letter.
+Each message still gets its own result or dead letter and its own ack; only Faust's per-event machinery is
+skipped (see `agents.batches`).
 """
 from __future__ import annotations
 
 import time
-import weakref
-
-from faust.streams import _current_event
 
 from agents import metrics
-
-
-def set_current_event(event) -> None:
-    """Make `event` the one tables see (they take its partition for their changelog) while a batch is
-    processed. Only the context variable: the stream's own `current_event` is what `take_events` reads to
-    record the next buffered message, and overwriting it there would swap in an old event for a new one."""
-    _current_event.set(weakref.ref(event))
+from agents.batches import Yielder, ack, event_batches, set_current_event
 
 
 def stage_agent(khabar, stage: str, source, step) -> None:
@@ -29,17 +20,22 @@ def stage_agent(khabar, stage: str, source, step) -> None:
     in_flight = metrics.IN_FLIGHT.labels(stage=stage)
     last = metrics.LAST_PROCESSED.labels(stage=stage)
     produce = khabar.produce
+    app = khabar.app
+    max_batch = khabar.settings.batch_max
 
     async def agent(stream):
-        # One event at a time: Faust acks an event only when the loop asks for the next one, so a crash
-        # or a cancelled batch can never ack a message that was not processed (take_events acks its whole
-        # batch in a `finally`, which lost messages in the SIGKILL check).
-        async for event in stream.events():
-            message = event.message
-            in_flight.set(1)
-            messages_in.inc()
-            bytes_in.inc(len(message.value or b""))
-            await produce(stage, step(message.value, message.key, message_meta(message)))
+        pause = Yielder()
+        async for events in event_batches(stream, max_batch):
+            in_flight.set(len(events))
+            for event in events:
+                message = event.message
+                value = message.value
+                messages_in.inc()
+                bytes_in.inc(len(value or b""))
+                set_current_event(event)  # the dedup table writes to this message's partition
+                await produce(stage, step(value, message.key, message_meta(message)))
+                await pause()
+            await ack(app, events)  # after every output of the batch is with the producer (flushed before commits)
             in_flight.set(0)
             last.set(time.time())
 

@@ -15,7 +15,7 @@ from agents import metrics
 from agents.deadletter import dead_letter, encode, utc_now_iso
 from schemas.wire import article_from_normalized, enriched_event, normalized_event
 from streams import errors
-from streams.dedup import dedup_key
+from streams.dedup import Fingerprint, dedup_key
 from streams.errors import Rejected
 from streams.normalize import add_folded
 from streams.pipeline import PipelineConfig, build_enricher, build_normalizer, parse
@@ -69,7 +69,9 @@ class NormalizeStep:
             if not article.title and not article.body:
                 raise Rejected(errors.EMPTY, "nothing left after normalizing")
             # Keyed for dedup: copies of a story (same source or same body) meet on one partition.
-            return Output(NORMALIZED, dedup_key(article).encode(), orjson.dumps(normalized_event(article)))
+            article.fingerprint = Fingerprint.of(article.folded_body)
+            key = dedup_key(article, article.fingerprint)
+            return Output(NORMALIZED, key.encode(), orjson.dumps(normalized_event(article)))
         except Rejected as exc:
             return _dead(exc.reason, exc.detail, self.stage, value, key, meta)
         except Exception as exc:  # a bug in a stage must not stop the stream: dead-letter and go on

@@ -58,6 +58,14 @@ class TemporalItem(faust.Record, serializer="json"):
     reference: str  # published_at | fetched_at | message_timestamp | none
 
 
+class Fingerprint(faust.Record, serializer="json"):
+    """The dedup fingerprint (streams/dedup.py): a hash of the folded body and a bottom-k MinHash sketch."""
+
+    body: str  # hash of the folded body, whitespace collapsed
+    sketch: list[int]  # the 16 smallest 32-bit word-bigram hashes, ascending
+    shingles: int  # distinct word bigrams
+
+
 class NormalizedEvent(faust.Record, serializer="json"):
     """On `news.normalized`: the parsed and cleaned article, before enrichment."""
 
@@ -72,6 +80,7 @@ class NormalizedEvent(faust.Record, serializer="json"):
     published_at: str | None
     fetched_at: str | None
     timing: Timing
+    fingerprint: Fingerprint | None  # null when the body had no words; consumers may dedupe with it
 
 
 class EnrichedEvent(NormalizedEvent, serializer="json"):

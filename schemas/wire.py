@@ -9,6 +9,7 @@ from typing import Any
 
 from schemas import ENRICHED_SCHEMA, NORMALIZED_SCHEMA
 from streams.article import Article
+from streams.dedup import Fingerprint
 
 
 def _timing(article: Article, pipeline_ms: float | None) -> dict[str, Any]:
@@ -34,7 +35,12 @@ def _common(article: Article, schema: str) -> dict[str, Any]:
         "redactions": article.redactions,
         "published_at": article.published_at,
         "fetched_at": article.fetched_at,
+        "fingerprint": _fingerprint(article.fingerprint),
     }
+
+
+def _fingerprint(fp) -> dict[str, Any] | None:
+    return {"body": fp.body, "sketch": list(fp.sketch), "shingles": fp.shingles} if fp is not None else None
 
 
 def normalized_event(article: Article) -> dict[str, Any]:
@@ -80,7 +86,18 @@ def article_from_normalized(event: dict[str, Any]) -> Article:
         source_total_time_s=timing.get("source_total_time_s"),
         redactions=event.get("redactions", 0),
         stages_ms=dict(timing.get("stages_ms") or {}),
+        fingerprint=_fingerprint_of(event.get("fingerprint")),
     )
+
+
+def _fingerprint_of(value: dict[str, Any] | None) -> Fingerprint | None:
+    # Events from before the field existed (or from other producers) are fingerprinted again downstream.
+    if not isinstance(value, dict):
+        return None
+    try:
+        return Fingerprint(str(value["body"]), tuple(int(h) for h in value["sketch"]), int(value["shingles"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 

@@ -55,6 +55,7 @@ class Article:
     temporal: list[TemporalExpression] = field(default_factory=list)
     stages_ms: dict[str, float] = field(default_factory=dict)
     duplicate_of: str | None = None
+    fingerprint: Any = None  # streams.dedup.Fingerprint: computed once when normalizing, shipped onward
 
     def text_of(self, field_name: str) -> str:
         return self.title if field_name == "title" else self.body

@@ -1,6 +1,7 @@
 """Stage cost without Kafka: the production steps (normalize, enrich with dedup) over raw messages, one core."""
 from __future__ import annotations
 
+import gc
 import inspect
 import time
 from collections import Counter
@@ -72,6 +73,7 @@ def measure_stages(values: list[bytes], warmup: int = 20, max_seconds: float | N
         if out.topic == NORMALIZED:
             enrich(out.value, out.key, Meta())
     normalize, enrich = build_steps()  # a fresh dedup table: warm-up copies must not read as duplicates
+    gc.freeze()  # as the worker does once its models are loaded
     totals: Counter = Counter()
     outcomes: Counter = Counter()
     keys: list[bytes] = []
