@@ -119,13 +119,18 @@ def _year_value(year: int, era: str | None) -> str | None:
     return None
 
 
+def _with_reach(families: list) -> tuple[int, list]:
+    return max(back for _, _, back in families), families
+
+
 class Extractor:
     """Stateless after construction; `find(text, ref)` is safe to call from any thread."""
 
 
     def __init__(self) -> None:
-        self._digit_families = [(pat, getattr(self, name), back) for pat, name, back in P.DIGIT_FAMILIES]
-        self._anchors = [(stems, [(pat, getattr(self, name), back) for pat, name, back in families])
+        # Each family list goes with the most words any of its patterns may start before the anchor.
+        self._digit_families = _with_reach([(pat, getattr(self, name), back) for pat, name, back in P.DIGIT_FAMILIES])
+        self._anchors = [(stems, _with_reach([(pat, getattr(self, name), back) for pat, name, back in families]))
                          for stems, families in P.ANCHORS]
 
     def find(self, text: str, ref: dt.date | None) -> list[Candidate]:
@@ -158,8 +163,9 @@ class Extractor:
         _attach_times(text, chosen)
         return chosen
 
-    def _try(self, text: str, ref, anchor: int, families, tried: set, out: list[Candidate]) -> None:
-        starts = _word_starts(text, anchor, max(back for _, _, back in families))
+    def _try(self, text: str, ref, anchor: int, reach_families, tried: set, out: list[Candidate]) -> None:
+        reach, families = reach_families
+        starts = _word_starts(text, anchor, reach)
         # a proclitic glued to a number word (بعشرة أيام، لخمسة وعشرين عاما): also try just after it
         glued = [p + 1 for p in starts[1:] if text[p] in "وفبلك" and p + 1 < anchor]
         for pattern, handler, back in families:
