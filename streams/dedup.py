@@ -14,6 +14,8 @@ import heapq
 import zlib
 from dataclasses import dataclass
 
+import numpy as np
+
 from streams.article import Article
 from streams.normalize import fold_arabic
 
@@ -26,19 +28,26 @@ DEFAULT_MIN_SIMILARITY = 0.8
 KEY_BUCKETS = 1024
 # Per dedup key: bounds the table value, which is rewritten to the changelog on each new story.
 DEFAULT_MAX_ENTRIES = 32
+_BIGRAM_MULTIPLIER = np.uint64(2654435761)
+_LOW32 = np.uint64(0xFFFFFFFF)
 
 
-def body_hash(folded_body: str) -> str:
-    return hashlib.blake2b(" ".join(folded_body.split()).encode(), digest_size=10).hexdigest()
+def word_hashes(folded_body: str) -> np.ndarray:
+    """CRC32 of each whitespace-separated word: C-speed, and the same in every process (unlike `hash`)."""
+    words = folded_body.encode().split()
+    return np.fromiter(map(zlib.crc32, words), dtype=np.uint64, count=len(words))
 
 
-def shingle_hashes(folded_body: str) -> set[int]:
-    """A 32-bit hash of each word bigram, from per-word CRC32s: C-speed, and the same in every process
-    (unlike `hash`)."""
-    words = list(map(zlib.crc32, folded_body.encode().split()))
+def body_hash(words: np.ndarray) -> str:
+    """The folded body's words in order, whatever the whitespace between them."""
+    return hashlib.blake2b(words.astype("<u4").tobytes(), digest_size=10).hexdigest()
+
+
+def shingle_hashes(words: np.ndarray) -> np.ndarray:
+    """The distinct 32-bit hashes of the word bigrams, ascending (the words themselves below two words)."""
     if len(words) < 2:
-        return set(words)
-    return {(a * 2654435761 + b) & 0xFFFFFFFF for a, b in zip(words, words[1:])}
+        return np.unique(words)
+    return np.unique((words[:-1] * _BIGRAM_MULTIPLIER + words[1:]) & _LOW32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +58,9 @@ class Fingerprint:
 
     @classmethod
     def of(cls, folded_body: str) -> Fingerprint:
-        hashes = shingle_hashes(folded_body)
-        return cls(body_hash(folded_body), tuple(heapq.nsmallest(SKETCH_SIZE, hashes)), len(hashes))
+        words = word_hashes(folded_body)
+        hashes = shingle_hashes(words)
+        return cls(body_hash(words), tuple(hashes[:SKETCH_SIZE].tolist()), len(hashes))
 
 
 def similarity(a: tuple[int, ...] | list[int], b: tuple[int, ...] | list[int]) -> float:
