@@ -9,6 +9,8 @@ from streams.entities.corpus import GoldSentence, read_conll, with_spans
 from streams.entities.gazetteer import WIKIFANE_TYPES
 
 _PROCLITICS = {"و", "ف", "ب", "ل", "ك"}
+# Pronoun suffixes WikiFANE also writes apart (`عاصمة ها`); news writes `عاصمتها`-like words whole.
+_ENCLITICS = {"ه", "ها", "هم", "هما", "هن", "نا", "كم", "كما"}
 
 
 def news_like_sentences(path: str, limit: int) -> list[GoldSentence]:
@@ -22,6 +24,11 @@ def news_like_sentences(path: str, limit: int) -> list[GoldSentence]:
                 nxt, nxt_tag = sent[k + 1]
                 glued.append((word + nxt, nxt_tag))
                 k += 2
+                continue
+            if word in _ENCLITICS and tag == "O" and glued and glued[-1][0][-1:].isalpha():
+                prev, prev_tag = glued[-1]
+                glued[-1] = (prev[:-1] + "ت" + word if prev.endswith("ة") else prev + word, prev_tag)
+                k += 1
                 continue
             glued.append((word, tag))
             k += 1
