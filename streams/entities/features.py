@@ -19,6 +19,7 @@ _ARABIC = {chr(c) for c in range(0x0621, 0x064B)} | set("ٱ")
 _LATIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Proclitics that leave a three-letter stem are usually real (بمصر, لندن is a name): keep them short.
 _MIN_STEM = 2
+_OFFSET_TAGS = tuple((o, f"{o:+d}") for o in (-2, -1, 1, 2))  # a neighbour's features are prefixed "-2", "+1", ...
 
 
 def word_shape(word: str) -> str:
@@ -76,12 +77,12 @@ class WordFeatures:
         own, context, folded, starts = self._compute(word, vectors=False)
         i = self.ids[word] = len(self.word_info)
         self.word_info.append((folded, starts))
-        rows = self.rows
+        get = self.rows.get
         picked = self._picked
         offsets = self._offsets
         for feats in (own, context[-2], context[-1], context[1], context[2]):
             offsets.append(len(picked))
-            picked.extend(r for x in feats if (r := rows.get(x)) is not None)
+            picked.extend([r for r in map(get, feats) if r is not None])
             picked.append(self.zero_row)
         self._pending.append(i)
         return i
@@ -105,6 +106,15 @@ class WordFeatures:
             self.cache.clear()
         hit = self.cache[word] = self._compute(word)
         return hit
+
+    def _name_stem(self, word: str) -> str | None:
+        """The form the name-likeness classifier reads (as in `_compute`), None when it reads nothing."""
+        f = fold_arabic(word.lower())
+        if len(f) <= 2 or word_shape(word) != "A":
+            return None
+        splits = proclitic_splits(f, _MIN_STEM)
+        core = splits[0][1] if splits else f
+        return core if len(core) > 2 else None
 
     def _compute(self, word: str, vectors: bool = True) -> tuple:
         unfolded = word.lower()
@@ -144,7 +154,7 @@ class WordFeatures:
         if cluster:
             near_ctx.append(f"c={cluster[:6]}")
         near_ctx += looks
-        context = {o: [f"{o:+d}{x}" for x in (near_ctx if abs(o) == 1 else far_ctx)] for o in (-2, -1, 1, 2)}
+        context = {o: [tag + x for x in (near_ctx if abs(o) == 1 else far_ctx)] for o, tag in _OFFSET_TAGS}
         if vectors and self.weights is not None:
             return (self._score(own), {o: self._score(xs) for o, xs in context.items()}, f,
                     self.gazetteer.starts(f, stems))
@@ -195,6 +205,10 @@ class WordFeatures:
             self.reset()
         word_id = self.word_id
         get = self.ids.get
+        if self.namelike is not None:
+            new = [w for sent in sentences for w in sent if get(w) is None]
+            if len(new) > 8:
+                self.namelike.prefetch([s for w in new if (s := self._name_stem(w)) is not None])
         ids = [i if (i := get(w)) is not None else word_id(w) for sent in sentences for w in sent]
         n = len(ids)
         if n == 0:

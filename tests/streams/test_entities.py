@@ -155,3 +155,13 @@ def test_name_likeness_learns_letter_patterns_of_unlisted_names(tmp_path):
 def test_shipped_model_has_name_likeness(recognizer):
     assert recognizer.features.namelike is not None
     assert recognizer.features.namelike.probabilities("تروتنيف")[0] < 0.5
+
+
+def test_name_likeness_in_batches_is_the_same_as_one_by_one(recognizer):
+    from streams.entities.namelike import NameLikeness
+
+    model = NameLikeness.load(recognizer.model_dir)
+    words = ["تروتنيف", "بعقوبة", "الحكومة", "المراكشي", "سولانا", "الاجتماع", "ميركل", "فالنسيا", "اوبك", "كان"]
+    one_by_one = {w: model._features(w) for w in words}
+    model.prefetch(words)
+    assert {w: model.features(w) for w in words} == one_by_one
