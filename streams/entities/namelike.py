@@ -32,12 +32,11 @@ def ngrams(word: str) -> list[str]:
 
 class NameLikeness:
     def __init__(self, vocabulary: list[str], weights: np.ndarray, bias: np.ndarray) -> None:
-        self.rows = {g: tuple(row) for g, row in zip(vocabulary, weights.astype(float).tolist())}
-        self.bias = tuple(bias.astype(float).tolist())
-        self._memo: dict[str, list[str]] = {}
-        # The same weights as one matrix for `prefetch`: row 0 the bias, then one row per n-gram, last a zero row.
+        # Row 0 the bias, then one row per n-gram, last a zero row; a word's logits are the sum of its rows,
+        # bias first, in that order whether one word or a batch is computed (so both give the same features).
         self.index = {g: k for k, g in enumerate(vocabulary, start=1)}
-        self.matrix = np.vstack([np.asarray(self.bias)[None], weights.astype(float), np.zeros((1, len(self.bias)))])
+        self.matrix = np.vstack([bias.astype(float)[None], weights.astype(float), np.zeros((1, len(bias)))])
+        self._memo: dict[str, list[str]] = {}
 
     @classmethod
     def load(cls, model_dir: str) -> NameLikeness | None:
@@ -48,9 +47,9 @@ class NameLikeness:
         return cls(data["vocabulary"].tolist(), data["weights"], data["bias"])
 
     def logits(self, word: str) -> list[float]:
-        get = self.rows.get
-        found = [r for g in ngrams(word) if (r := get(g)) is not None]
-        return [sum(col) for col in zip(self.bias, *found)]
+        get = self.index.get
+        picked = [0, *[r for r in map(get, ngrams(word)) if r is not None], len(self.matrix) - 1]
+        return np.add.reduceat(self.matrix[picked], [0])[0].tolist()
 
     def probabilities(self, word: str) -> list[float]:
         logits = self.logits(word)
