@@ -234,9 +234,9 @@ def write_readme(output_dir: str, result: dict) -> None:
         " the word's own classifier features, 0.737 / 0.736 with the neighbours' too; PERS gains most. On the last"
         " 10% alone it is level (0.712 vs 0.719 at 0.5), so the gain is about half a point to a point."),
         ("- Cost: the name-likeness features are computed once per distinct word (in numpy for all new words of"
-        " an article). Over the 3,000 SaudiNewsNet articles (CPU time, 13 alternating runs on the shared 2-core"
-        " machine) the stage made 109-155 articles/s, median ~124, against 102-183, median ~129, for the previous"
-        " model and code: about 5% slower, and 155/s against 183/s in the quietest pair."),
+        " an article). Over the 3,000 SaudiNewsNet articles (CPU time, 7 alternating pairs of runs on the shared"
+        " 2-core machine) the stage made 110-155 articles/s, median 137, against 108-183, median 134, for the"
+        " previous model and code; the median ratio of a pair is 0.97, and the quietest pair was 155/s vs 183/s."),
         ("- O penalty 0.5 (1.0 before): the last 10% of train alone favoured 1.0, 20% holdouts at the start,"
         " middle and end of train favour 0 to 0.5; 0.5 is best on the mean of all four."),
         ("- Tried in the second round and left out (same 10% holdout, F1 at O penalty 1.0, 0.720 for the model"
