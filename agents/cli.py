@@ -454,7 +454,7 @@ def bench(articles, seconds, workers_max, latency_seconds, inprocess_articles, q
 
     \b
     Examples:
-      khabar bench                      # about 4 minutes
+      khabar bench                      # 2-5 minutes
       khabar bench --quick --json-only | tail -1 | jq .efficiency
       khabar bench --profile /tmp/prof  # needs `pip install py-spy`
     """
