@@ -19,7 +19,10 @@ def _with_fetch_wait(self, transport):
     return consumer
 
 
+# Installed once, on import; it changes nothing for an app that `set_fetch_max_wait` was not called on.
+AIOKafkaConsumerThread._create_worker_consumer = _with_fetch_wait
+
+
 def set_fetch_max_wait(app, wait_ms: int) -> None:
     """Use `wait_ms` for `app`'s worker consumer (other apps in the process keep Faust's value)."""
-    AIOKafkaConsumerThread._create_worker_consumer = _with_fetch_wait
     app.khabar_fetch_max_wait_ms = wait_ms

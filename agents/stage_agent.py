@@ -27,13 +27,12 @@ def stage_agent(khabar, stage: str, source, step) -> None:
         pause = Yielder()
         async for events in event_batches(stream, max_batch):
             in_flight.set(len(events))
+            messages_in.inc(len(events))
+            bytes_in.inc(sum(len(e.message.value or b"") for e in events))
             for event in events:
                 message = event.message
-                value = message.value
-                messages_in.inc()
-                bytes_in.inc(len(value or b""))
                 set_current_event(event)  # the dedup table writes to this message's partition
-                await produce(stage, step(value, message.key, message_meta(message)))
+                await produce(stage, step(message.value, message.key, message_meta(message)))
                 await pause()
             await ack(app, events)  # after every output of the batch is with the producer (flushed before commits)
             in_flight.set(0)

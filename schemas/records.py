@@ -61,7 +61,7 @@ class TemporalItem(faust.Record, serializer="json"):
 class Fingerprint(faust.Record, serializer="json"):
     """The dedup fingerprint (streams/dedup.py): a hash of the folded body and a bottom-k MinHash sketch."""
 
-    body: str  # hash of the folded body, whitespace collapsed
+    body: str  # hash of the folded body's words in order (whitespace between them does not count)
     sketch: list[int]  # the 16 smallest 32-bit word-bigram hashes, ascending
     shingles: int  # distinct word bigrams
 
