@@ -36,6 +36,12 @@ def word_shape(word: str) -> str:
     return "O"
 
 
+def _name_core(folded: str, shape: str, stems: list[str]) -> str | None:
+    """The clitic-free form of an Arabic word the name-likeness classifier reads; None for other words."""
+    core = stems[0] if stems else folded
+    return core if shape == "A" and len(core) > 2 else None
+
+
 class WordFeatures:
     """Word → (own features, features seen by its neighbours); memoized, bounded."""
 
@@ -108,13 +114,10 @@ class WordFeatures:
         return hit
 
     def _name_stem(self, word: str) -> str | None:
-        """The form the name-likeness classifier reads (as in `_compute`), None when it reads nothing."""
+        """The form the name-likeness classifier reads for `word` (what `_compute` passes it), or None."""
         f = fold_arabic(word.lower())
-        if len(f) <= 2 or word_shape(word) != "A":
-            return None
-        splits = proclitic_splits(f, _MIN_STEM)
-        core = splits[0][1] if splits else f
-        return core if len(core) > 2 else None
+        splits = proclitic_splits(f, _MIN_STEM) if len(f) > 2 else []
+        return _name_core(f, word_shape(word), [s for _, s in splits])
 
     def _compute(self, word: str, vectors: bool = True) -> tuple:
         unfolded = word.lower()
@@ -143,7 +146,8 @@ class WordFeatures:
         if core.startswith("ال") and len(core) > 3:
             own.append(f"na={core[2:]}")
             own.append("art")
-        looks = self.namelike.features(core) if self.namelike is not None and shape == "A" and len(core) > 2 else []
+        name_core = _name_core(f, shape, stems) if self.namelike is not None else None
+        looks = self.namelike.features(name_core) if name_core else []
         own += looks
         cluster = self.clusters.get(f) or next((self.clusters[s] for s in stems if s in self.clusters), None)
         if cluster:
