@@ -80,7 +80,7 @@ class NormalizedEvent(faust.Record, serializer="json"):
     published_at: str | None
     fetched_at: str | None
     timing: Timing
-    fingerprint: Fingerprint | None  # null when the body had no words; consumers may dedupe with it
+    fingerprint: Fingerprint | None  # set by Khabar's normalize stage; consumers may dedupe with it
 
 
 class EnrichedEvent(NormalizedEvent, serializer="json"):
