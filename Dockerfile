@@ -14,7 +14,8 @@ FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
-# A compiler only in case a dependency has no wheel for this platform (the final image has none).
+# A compiler for the tagger's Viterbi loop (setup.py) and any dependency without a wheel for this
+# platform; the final image has none.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential \
  && rm -rf /var/lib/apt/lists/*
@@ -22,12 +23,13 @@ RUN python -m venv /opt/khabar
 ENV PATH=/opt/khabar/bin:$PATH
 WORKDIR /src
 # Metadata first, then sources: pyproject.toml's `readme` makes README.md part of the build.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY agents ./agents
 COPY streams ./streams
 COPY schemas ./schemas
 RUN pip install --upgrade pip setuptools wheel \
  && pip install . \
+ && python -c "import streams.entities._viterbi" \
  && khabar --help >/dev/null
 
 FROM ${PYTHON_IMAGE} AS runtime

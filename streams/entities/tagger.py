@@ -11,6 +11,11 @@ import os
 import numpy as np
 import pycrfsuite
 
+try:  # the compiled loop (setup.py); numpy below gives the same labels when it was not built
+    from streams.entities._viterbi import viterbi as _compiled_viterbi
+except ImportError:  # pragma: no cover - depends on the build
+    _compiled_viterbi = None
+
 MODEL_FILE = "ner.crfsuite"
 
 
@@ -33,6 +38,8 @@ class SequenceTagger:
             self.transitions[index[a], index[b]] = w
         self._crfsuite = tagger
         self.outside = index.get("O", 0)
+        self._labels = np.array(self.labels, dtype=object)
+        self.compiled = _compiled_viterbi is not None
 
     @classmethod
     def load(cls, model_dir: str) -> SequenceTagger:
@@ -43,7 +50,21 @@ class SequenceTagger:
         return self.decode_batch([emissions])[0]
 
     def decode_batch(self, batch: list[np.ndarray]) -> list[list[str]]:
-        """Viterbi over several independent sentences at once.
+        """Viterbi over several independent sentences: the best label sequence of each."""
+        if not batch:
+            return []
+        if not self.compiled:
+            return self.decode_batch_numpy(batch)
+        lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
+        em = np.ascontiguousarray(np.concatenate(batch), dtype=np.float64)
+        path = np.empty(len(em), dtype=np.int64)
+        _compiled_viterbi(em, lengths, self.transitions, path)
+        flat = self._labels[path].tolist()
+        ends = np.cumsum(lengths).tolist()
+        return [flat[e - n:e] for e, n in zip(ends, lengths.tolist())]
+
+    def decode_batch_numpy(self, batch: list[np.ndarray]) -> list[list[str]]:
+        """`decode_batch` in numpy, for when the compiled loop is not built.
 
         The sentences advance in lock-step (one numpy step per position of the longest, not per token),
         a finished sentence keeping its scores; this is what makes tagging a whole article cheap.
@@ -77,7 +98,7 @@ class SequenceTagger:
             path[i] = cur
             cur = back[i][rows, cur]
         path[0] = cur
-        flat = np.array(self.labels, dtype=object)[path[position, sent_index]].tolist()
+        flat = self._labels[path[position, sent_index]].tolist()
         ends = np.cumsum(lengths).tolist()
         return [flat[e - n:e] for e, n in zip(ends, lengths.tolist())]
 

@@ -165,3 +165,29 @@ def test_name_likeness_in_batches_is_the_same_as_one_by_one(recognizer):
     one_by_one = {w: model._features(w) for w in words}
     model.prefetch(words)
     assert {w: model.features(w) for w in words} == one_by_one
+
+
+def test_compiled_viterbi_is_built_and_matches_numpy(recognizer):
+    """The compiled loop (setup.py) must give numpy's labels, ties and empty sentences included."""
+    import numpy as np
+
+    tagger = recognizer.tagger
+    assert tagger.compiled, "streams/entities/_viterbi.c was not built: `pip install -e .` compiles it"
+    rng = np.random.default_rng(5)
+    size = len(tagger.labels)
+    for trial in range(40):
+        lengths = rng.integers(0, 30, size=rng.integers(1, 12))
+        # Scores rounded to halves make ties common, so tie-breaking is compared too.
+        batch = [np.round(rng.normal(0, 2, (n, size)) * 2) / 2 for n in lengths]
+        assert tagger.decode_batch(batch) == tagger.decode_batch_numpy(batch), trial
+
+
+def test_compiled_viterbi_rejects_mismatched_buffers():
+    import numpy as np
+
+    from streams.entities._viterbi import viterbi
+
+    with pytest.raises(ValueError):
+        viterbi(np.zeros((3, 9)), np.array([4], dtype=np.int64), np.zeros((9, 9)), np.empty(4, dtype=np.int64))
+    with pytest.raises(ValueError):
+        viterbi(np.zeros((3, 9)), np.array([3], dtype=np.int64), np.zeros((9, 9)), np.empty(2, dtype=np.int64))
