@@ -184,7 +184,6 @@ def test_compiled_viterbi_is_built_and_matches_numpy(recognizer):
 
 def test_compiled_viterbi_rejects_mismatched_buffers():
     import numpy as np
-
     from streams.entities._viterbi import viterbi
 
     with pytest.raises(ValueError):
