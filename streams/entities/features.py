@@ -42,6 +42,14 @@ def _name_core(folded: str, shape: str, stems: list[str]) -> str | None:
     return core if shape == "A" and len(core) > 2 else None
 
 
+def _analyse(word: str) -> tuple[str, str, list[tuple[str, str]], str, list[str]]:
+    """(lower-cased, folded, proclitic splits, shape, stems): what a word's features are made from."""
+    unfolded = word.lower()
+    f = fold_arabic(unfolded)
+    splits = proclitic_splits(f, _MIN_STEM) if len(f) > 2 else []
+    return unfolded, f, splits, word_shape(word), [s for _, s in splits]
+
+
 class WordFeatures:
     """Word → (own features, features seen by its neighbours); memoized, bounded."""
 
@@ -51,6 +59,7 @@ class WordFeatures:
         self.namelike = namelike
         self.clusters = clusters or {}
         self.cache: dict[str, tuple] = {}
+        self._analyses: dict[str, tuple] = {}  # new words analysed for the name prefetch, until computed
         # With a trained model's weights (feature → score per label), a word's features are summed into
         # score vectors once, when the word is first seen: tagging then adds a few vectors per token
         # instead of looking up ~30 feature strings per token.
@@ -66,7 +75,15 @@ class WordFeatures:
             self.matrix = np.vstack([np.array(list(weights.values())).reshape(-1, size), np.zeros((1, size))])
             self.zero_row = len(self.matrix) - 1
             self.ids: dict[str, int] = {}
-            self.word_info: list[tuple[str, tuple]] = []
+            self.folded_of: list[str] = []  # by row: the word's folded form
+            self.starts_of: list[tuple] = []  # by row: the list names the word may start
+            # Word-pair weights (`bg=a|b`) as a → {b: vector}: most words start no pair, one lookup says so.
+            self.bigrams: dict[str, dict[str, np.ndarray]] = {}
+            for attr, vec in weights.items():
+                if attr.startswith("bg="):
+                    pair = attr[3:]  # split at every "|": the words themselves may be "|"
+                    for cut in (k for k, c in enumerate(pair) if c == "|"):
+                        self.bigrams.setdefault(pair[:cut], {})[pair[cut + 1:]] = vec
             self.table = np.zeros((5, _CACHE_LIMIT, size))
             # Words seen but not yet summed into `table` (see `_fill_table`): their rows and feature rows.
             self._pending: list[int] = []
@@ -81,8 +98,9 @@ class WordFeatures:
         if len(self.ids) >= _CACHE_LIMIT:  # only between batches (see emissions_batch): rows stay valid
             self.reset()
         own, context, folded, starts = self._compute(word, vectors=False)
-        i = self.ids[word] = len(self.word_info)
-        self.word_info.append((folded, starts))
+        i = self.ids[word] = len(self.folded_of)
+        self.folded_of.append(folded)
+        self.starts_of.append(starts)
         get = self.rows.get
         picked = self._picked
         offsets = self._offsets
@@ -114,17 +132,14 @@ class WordFeatures:
         return hit
 
     def _name_stem(self, word: str) -> str | None:
-        """The form the name-likeness classifier reads for `word` (what `_compute` passes it), or None."""
-        f = fold_arabic(word.lower())
-        splits = proclitic_splits(f, _MIN_STEM) if len(f) > 2 else []
-        return _name_core(f, word_shape(word), [s for _, s in splits])
+        """The form the name-likeness classifier reads for `word` (what `_compute` passes it), or None.
+        Keeps the word's analysis for `_compute`, which comes next for the same new words."""
+        analysis = self._analyses[word] = _analyse(word)
+        return _name_core(analysis[1], analysis[3], analysis[4])
 
     def _compute(self, word: str, vectors: bool = True) -> tuple:
-        unfolded = word.lower()
-        f = fold_arabic(unfolded)
-        splits = proclitic_splits(f, _MIN_STEM) if len(f) > 2 else []
-        stems = [s for _, s in splits]
-        shape = word_shape(word)
+        analysis = self._analyses.pop(word, None) or _analyse(word)
+        unfolded, f, splits, shape, stems = analysis
         own = [f"w={f}", f"sh={shape}", f"len={min(len(f), 8)}"]
         if len(f) > 2:
             own += [f"p2={f[:2]}", f"p3={f[:3]}", f"x1={f[-1:]}", f"x2={f[-2:]}", f"x3={f[-3:]}"]
@@ -178,7 +193,8 @@ class WordFeatures:
 
     def reset(self) -> None:
         self.ids.clear()
-        self.word_info.clear()
+        self.folded_of.clear()
+        self.starts_of.clear()
         if self.weights is not None:
             self._pending.clear()
             self._picked.clear()
@@ -186,7 +202,7 @@ class WordFeatures:
 
     def folded(self, word: str) -> str:
         """The folded form of a word as the tagger saw it."""
-        return self.word_info[self.word_id(word)][0]
+        return self.folded_of[self.word_id(word)]
 
     def emissions(self, words: list[str]) -> np.ndarray:
         """Label scores (n × labels) of a sentence: the CRF's state scores, from precomputed word vectors."""
@@ -207,17 +223,20 @@ class WordFeatures:
             return e1 + e2, f1 + f2
         if len(self.ids) + total > _CACHE_LIMIT:
             self.reset()
-        word_id = self.word_id
-        get = self.ids.get
-        if self.namelike is not None:
-            new = [w for sent in sentences for w in sent if get(w) is None]
-            if len(new) > 8:
-                self.namelike.prefetch([s for w in new if (s := self._name_stem(w)) is not None])
-        ids = [i if (i := get(w)) is not None else word_id(w) for sent in sentences for w in sent]
+        flat = [w for sent in sentences for w in sent]
+        ids = list(map(self.ids.get, flat))
+        if None in ids:
+            new = [k for k, i in enumerate(ids) if i is None]
+            if self.namelike is not None and len(new) > 8:
+                self.namelike.prefetch([s for w in dict.fromkeys(flat[k] for k in new)
+                                        if (s := self._name_stem(w)) is not None])
+            word_id = self.word_id
+            for k in new:
+                ids[k] = word_id(flat[k])
+            self._analyses.clear()
         n = len(ids)
         if n == 0:
             return [np.zeros((0, len(zero))) for _ in sentences], [[] for _ in sentences]
-        info = self.word_info
         rows = np.array(ids)
         table = self.table
         self._fill_table()
@@ -237,18 +256,22 @@ class WordFeatures:
         nonempty = np.array(lengths) > 0
         em[begins[nonempty]] += weights.get("BOS", zero)
         em[ends[nonempty] - 1] += weights.get("EOS", zero)
-        folded = [info[k][0] for k in ids]
+        folded = list(map(self.folded_of.__getitem__, ids))
+        starts_of = self.starts_of
         sid_list = sid.tolist()
+        bigrams = self.bigrams.get
         for i in range(1, n):
-            bigram = weights.get(f"bg={folded[i - 1]}|{folded[i]}")
-            if bigram is not None and sid_list[i] == sid_list[i - 1]:
-                em[i] += bigram
-        with_starts = sorted({sid_list[k] for k, i in enumerate(ids) if info[i][1]})
+            seconds = bigrams(folded[i - 1])
+            if seconds is not None:
+                bigram = seconds.get(folded[i])
+                if bigram is not None and sid_list[i] == sid_list[i - 1]:
+                    em[i] += bigram
+        with_starts = sorted({sid_list[k] for k, i in enumerate(ids) if starts_of[i]})
         for sent in with_starts:
             pos, m = int(begins[sent]), lengths[sent]
             e = em[pos:pos + m]
             f = folded[pos:pos + m]
-            for start, end, classes, _ in self.gazetteer.match(f, [info[k][1] for k in ids[pos:pos + m]]):
+            for start, end, classes, _ in self.gazetteer.match(f, [starts_of[k] for k in ids[pos:pos + m]]):
                 for k in range(start, end):
                     e[k] += self._score([f"m{'B' if k == start else 'I'}={cls}" for cls in sorted(classes)])
                 if end < m:
