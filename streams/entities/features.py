@@ -84,7 +84,7 @@ class WordFeatures:
                     pair = attr[3:]  # split at every "|": the words themselves may be "|"
                     for cut in (k for k, c in enumerate(pair) if c == "|"):
                         self.bigrams.setdefault(pair[:cut], {})[pair[cut + 1:]] = vec
-            self.table = np.zeros((5, _CACHE_LIMIT, size))
+            self.table = np.zeros((5, _CACHE_LIMIT + 1, size))  # the last row stays zero (padding)
             # Words seen but not yet summed into `table` (see `_fill_table`): their rows and feature rows.
             self._pending: list[int] = []
             self._picked: list[int] = []
@@ -237,20 +237,23 @@ class WordFeatures:
         n = len(ids)
         if n == 0:
             return [np.zeros((0, len(zero))) for _ in sentences], [[] for _ in sentences]
-        rows = np.array(ids)
-        table = self.table
         self._fill_table()
-        em = table[0, rows] + weights.get("bias", zero) + self.offset
-        # Sentence id of each token: a neighbour's features only count within the same sentence.
-        sid = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
-        for plane, o in enumerate((-2, -1, 1, 2), start=1):
-            if n <= abs(o):
-                continue
-            if o > 0:
-                em[:-o] += table[plane, rows[o:]] * (sid[:-o] == sid[o:])[:, None]
-            else:
-                em[-o:] += table[plane, rows[:o]] * (sid[-o:] == sid[:o])[:, None]
         lengths = [len(s) for s in sentences]
+        # A neighbour's features only count within the same sentence: the sentences are laid out with two
+        # zero rows before each and after the last, so a neighbour across an edge reads zeros.
+        sid = np.repeat(np.arange(len(sentences)), lengths)
+        at = np.arange(n) + 2 * (sid + 1)
+        padded = np.full(n + 2 * (len(sentences) + 1), _CACHE_LIMIT)
+        padded[at] = ids
+        planes = self.table[:, padded]
+        em = planes[0]
+        for plane, o in enumerate((-2, -1, 1, 2), start=1):
+            if o > 0:
+                em[:-o] += planes[plane, o:]
+            else:
+                em[-o:] += planes[plane, :o]
+        em = em[at]
+        em += weights.get("bias", zero) + self.offset
         ends = np.cumsum(lengths)
         begins = ends - lengths
         nonempty = np.array(lengths) > 0

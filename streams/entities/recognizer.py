@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_left
 
 from streams.article import Article, Mention
 from streams.entities.canonical import canonical_form, folded_key, group_mentions
@@ -155,14 +156,13 @@ def _sentences(text: str) -> tuple[list[list[tuple[int, int]]], list[list[str]]]
     breaks, and a long run after a comma or other punctuation (tagging cost grows with the longest
     sentence of an article). A sentence needs a word: runs of punctuation (`!!!`, `...`, lines of dashes)
     join the next sentence, or junk input would become thousands of one-token sentences."""
-    spans: list[tuple[int, int]] = []
-    line_starts: set[int] = set()
-    offset = 0
-    for line in text.split("\n"):
-        line_starts.add(len(spans))
-        spans += [(s + offset, e + offset) for s, e in tokenize(line)] if offset else tokenize(line)
-        offset += len(line) + 1
+    spans = tokenize(text)  # no token spans a line break, so one pass over the whole text
     words = [text[s:e] for s, e in spans]
+    line_starts = {0}  # index of each line's first token
+    cut = text.find("\n")
+    while cut >= 0:
+        line_starts.add(bisect_left(spans, (cut,)))
+        cut = text.find("\n", cut + 1)
     spans_out: list[list[tuple[int, int]]] = []
     words_out: list[list[str]] = []
     limit = _MAX_SENTENCE_TOKENS
