@@ -1,6 +1,8 @@
-"""The Faust app: topics, the two stage agents, and the hooks that feed health and metrics.
+"""The Faust app: topics, the stage agents, and the hooks that feed health and metrics.
 
 One worker process runs every agent; more workers with the same app id share the partitions.
+Topology (KHABAR_TOPOLOGY): `staged` runs normalize and enrich as two agents joined by news.normalized,
+`fused` runs both in one agent from news.raw straight to news.enriched.
 """
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ from agents import metrics
 from agents.fetch_wait import set_fetch_max_wait
 from agents.kafka_security import faust_credentials
 from agents.settings import Settings
-from agents.steps import DEADLETTER, ENRICHED, NORMALIZED, EnrichStep, Meta, NormalizeStep, Output
+from agents.steps import DEADLETTER, ENRICHED, NORMALIZED, EnrichStep, FusedStep, Meta, NormalizeStep, Output
 from streams.pipeline import PipelineConfig
 
 log = logging.getLogger(__name__)
+
+TOPOLOGIES = ("staged", "fused")
 
 
 class Khabar:
@@ -56,7 +60,10 @@ class Khabar:
             DEADLETTER: self.app.topic(t.deadletter),
         }
         self.topic_names = {kind: topic.get_topic_name() for kind, topic in self.topics.items()}
+        if settings.topology not in TOPOLOGIES:
+            raise ValueError(f"unknown topology {settings.topology!r}; known: {', '.join(TOPOLOGIES)}")
         self._counters = self._output_counters(("normalize", "enrich"))
+        self._normalized_ok = metrics.MESSAGES.labels(stage="normalize", outcome="ok")
         config = PipelineConfig(max_message_bytes=settings.max_message_bytes, enrich_stages=settings.enrich_stages)
         self.normalize_step = NormalizeStep(config)
         self.enrich_step = EnrichStep(config)
@@ -67,6 +74,10 @@ class Khabar:
         """Hand one output to the producer and count it. Straight to Faust's producer rather than
         `Topic.send`: the value is bytes already, and Faust's commit flushes this same producer first."""
         await self.app.producer.send(self.topic_names[out.topic], out.key, out.value, None, None, None)
+        if out.stage is not None:  # from the fused step: counted as the stages it went through
+            if out.stage != "normalize":
+                self._normalized_ok.inc()
+            stage = out.stage
         out_counter, outcome_counter = self._counters[(stage, out.topic)]
         out_counter.inc()
         outcome_counter.inc()
@@ -86,8 +97,11 @@ class Khabar:
         from agents.stage_agent import stage_agent
 
         newsroom.register(self)  # dedup (wraps enrich_step), alerts, trending: before the stage agents
-        stage_agent(self, "normalize", self.topics["raw"], self.normalize_step)
-        stage_agent(self, "enrich", self.topics[NORMALIZED], self.enrich_step)
+        if self.settings.topology == "fused":
+            stage_agent(self, "fused", self.topics["raw"], FusedStep(self.normalize_step, self.enrich_step))
+        else:
+            stage_agent(self, "normalize", self.topics["raw"], self.normalize_step)
+            stage_agent(self, "enrich", self.topics[NORMALIZED], self.enrich_step)
 
     def _register_hooks(self) -> None:
         app = self.app

@@ -442,14 +442,19 @@ def alerts(broker, webhook, group, topic, max_attempts) -> None:
 @click.option("--quick", is_flag=True, help="A ~1-minute smoke run: short phases, 200 in-process articles.")
 @click.option("--profile", "profile_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Sample the e2e and plumbing workers with py-spy into DIR (speedscope files, top functions).")
+@click.option("--topology", type=click.Choice(["staged", "fused"]), envvar="KHABAR_TOPOLOGY", default="staged",
+              show_default=True, help="The workers' topology for the main phases (env KHABAR_TOPOLOGY).")
+@click.option("--no-fused", is_flag=True, help="Skip the fused-topology comparison phases (staged runs only).")
 @click.option("--json-only", is_flag=True, help="Print only the JSON result line.")
-def bench(articles, seconds, workers_max, latency_seconds, inprocess_articles, quick, profile_dir, json_only) -> None:
+def bench(articles, seconds, workers_max, latency_seconds, inprocess_articles, quick, profile_dir, topology, no_fused,
+          json_only) -> None:
     """Measure where the time goes: stage cost in-process, then real workers on an embedded broker.
 
     Starts its own brokers and workers on free ports (and stops them): stage cost per article, in-process
     rate, one worker end to end (efficiency = e2e / in-process), the plumbing with no NLP stages against a
     bare aiokafka pass-through, scale-out to --workers-max workers, latency at half the e2e rate and the
-    workers' peak RSS. Progress goes to stderr; the last line on stdout is JSON. Ratios are measured in
+    workers' peak RSS. With the staged topology (the default), e2e and plumbing are measured once more
+    with the fused one, under "fused" in the JSON. Progress goes to stderr; the last line on stdout is JSON. Ratios are measured in
     one run, so they hold up on a busy machine better than the absolute rates do.
 
     \b
@@ -470,7 +475,8 @@ def bench(articles, seconds, workers_max, latency_seconds, inprocess_articles, q
         raise click.UsageError(f"articles not found at {path}; give --articles PATH")
     opts = BenchOptions(articles=path, seconds=seconds, workers_max=workers_max, quick=quick,
                         profile_dir=Path(profile_dir) if profile_dir else None, json_only=json_only,
-                        inprocess_articles=inprocess_articles, latency_seconds=latency_seconds)
+                        inprocess_articles=inprocess_articles, latency_seconds=latency_seconds,
+                        topology=topology, compare_fused=not no_fused)
     sys.exit(run_bench(opts))
 
 

@@ -40,6 +40,10 @@ class Settings:
     metrics_port: int = 9108
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     enrich_stages: tuple[str, ...] = ENRICH_STAGES
+    # staged: normalize → news.normalized → enrich, two agents (the topic is there for other consumers,
+    # and dedup keys meet on one partition); fused: one agent, news.raw → news.enriched, fewer Kafka hops,
+    # and dedup sees only the copies that reach the same worker (README: topology).
+    topology: str = "staged"
     # Faust's default 60 s session makes a group join wait 30 s on Tansu; 10 s suits Kafka and Tansu alike.
     session_timeout_s: float = 10.0
     heartbeat_interval_s: float = 1.0

@@ -31,11 +31,14 @@ def _stop_group(proc: subprocess.Popen, timeout: float = 30.0) -> None:
 
 
 class WorkerProcess:
-    def __init__(self, broker_port: int, workdir: Path, name: str, stages: tuple[str, ...]) -> None:
+    def __init__(self, broker_port: int, workdir: Path, name: str, stages: tuple[str, ...],
+                 topology: str | None = None) -> None:
         self.name = name
         self.metrics_port = free_port()
         self.log = workdir / f"{name}.log"
         env = {**os.environ, "KHABAR_DATA_DIR": str(workdir / f"{name}-data")}
+        if topology:
+            env["KHABAR_TOPOLOGY"] = topology
         with open(self.log, "wb") as log:  # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "agents.cli", "worker", "--broker", f"kafka://127.0.0.1:{broker_port}",
@@ -89,7 +92,8 @@ class WorkerProcess:
 class Cluster:
     """A fresh broker and its workers; everything is stopped on exit, even after an error."""
 
-    def __init__(self, workdir: Path, label: str) -> None:
+    def __init__(self, workdir: Path, label: str, topology: str | None = None) -> None:
+        self.topology = topology  # KHABAR_TOPOLOGY of its workers; None: the environment's
         self.workdir = workdir / label
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.label = label
@@ -110,7 +114,8 @@ class Cluster:
 
     def start_workers(self, n: int, stages: tuple[str, ...], timeout: float = 120.0, progress=None) -> None:
         """Start `n` workers together and wait until each is ready and the group has settled."""
-        new = [WorkerProcess(self.port, self.workdir, f"worker{len(self.workers) + i + 1}", stages) for i in range(n)]
+        new = [WorkerProcess(self.port, self.workdir, f"worker{len(self.workers) + i + 1}", stages, self.topology)
+               for i in range(n)]
         self.workers.extend(new)
         deadline = time.monotonic() + timeout
         for w in new:

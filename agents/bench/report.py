@@ -76,6 +76,10 @@ def print_report(result, opts, json_only: bool = False) -> None:
             t.add_row(key, _fmt(v.get(key)), note)
         for k, rate in v.get("e2e_per_s_by_workers", {}).items():
             t.add_row(f"e2e_per_s, {k} worker(s)", _fmt(rate), "")
+        t.add_row("topology", str(v.get("topology", "")), "of the workers above (KHABAR_TOPOLOGY)")
+        for key, value in (v.get("fused") or {}).items():
+            if not key.endswith("_complete"):
+                t.add_row(f"fused {key}", _fmt(value), "one agent news.raw → news.enriched, same messages")
         shares = v.get("enrich_partition_shares") or []
         t.add_row("enrich partitions", " ".join(f"{x:.0%}" for x in shares),
                   "share of news.normalized per partition (keyed by source)")

@@ -3,7 +3,9 @@
 1. in-process: the production steps over the articles, no Kafka (stage cost, `inprocess_per_s`);
 2. e2e: a fresh broker and one worker with the default stages; then latency at half that rate;
 3. plumbing: a fresh broker, one worker with no NLP stages; then a bare aiokafka pass-through;
-4. scale-out: a fresh broker and 2..workers_max workers in one group.
+4. the other topology (fused, when the workers run staged): e2e and plumbing again, under "fused";
+5. scale-out: a fresh broker and 2..workers_max workers in one group.
+Phases 2, 3 and 5 run the workers' topology (KHABAR_TOPOLOGY or --topology).
 Workers are started before their messages are produced, so no phase measures a group rebalance.
 """
 from __future__ import annotations
@@ -41,6 +43,8 @@ class BenchOptions:
     inprocess_seconds: float = 60.0  # stop the in-process phase after this much wall time
     latency_seconds: float = 10.0
     partitions: int = Settings().partitions
+    topology: str = field(default_factory=lambda: Settings.from_env().topology)
+    compare_fused: bool = True  # with a staged topology, also measure e2e and plumbing fused
 
     def __post_init__(self) -> None:
         if self.quick:
@@ -174,8 +178,9 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         opts.profile_dir.mkdir(parents=True, exist_ok=True)
     v["profiled"] = profiling
 
+    v["topology"] = opts.topology
     # 2. End to end, one worker; then latency at half its rate on the same worker.
-    with Cluster(workdir, "e2e") as cluster:
+    with Cluster(workdir, "e2e", opts.topology) as cluster:
         progress.phase(f"e2e: broker on {cluster.port}, starting 1 worker (stages {','.join(ENRICH_STAGES)})")
         cluster.start_workers(1, ENRICH_STAGES, progress=progress.status)
         progress.phase(f"e2e: producing {count} messages")
@@ -224,7 +229,7 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         rss = [cluster.peak_rss_mb()]
 
     # 3. Plumbing: the same messages, no NLP stages; then a bare pass-through on the same broker.
-    with Cluster(workdir, "plumbing") as cluster:
+    with Cluster(workdir, "plumbing", opts.topology) as cluster:
         progress.phase(f"plumbing: broker on {cluster.port}, starting 1 worker with --stages ''")
         cluster.start_workers(1, (), progress=progress.status)
         out = opts.profile_dir / "plumbing.speedscope.json" if profiling else None
@@ -244,10 +249,27 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         v["passthrough_per_s"] = passed.per_s
         progress.phase(f"pass-through: {passed.per_s:.1f}/s")
 
-    # 4. Scale-out.
+    # 4. The fused topology, for comparison (one agent, news.raw → news.enriched).
+    if opts.compare_fused and opts.topology != "fused":
+        fused = v["fused"] = {}
+        for phase, stages in (("e2e", ENRICH_STAGES), ("plumbing", ())):
+            with Cluster(workdir, f"fused-{phase}", "fused") as cluster:
+                progress.phase(f"fused {phase}: broker on {cluster.port}, starting 1 worker "
+                               f"(KHABAR_TOPOLOGY=fused, stages {','.join(stages) or 'none'})")
+                cluster.start_workers(1, stages, progress=progress.status)
+                run = asyncio.run(_throughput(cluster, items, timeout, progress, f"fused {phase}", None))
+                fused[f"{phase}_per_s"] = run.rate.per_s
+                fused[f"{phase}_complete"] = run.complete
+                fused[f"{phase}_worker_cpu_ms"] = 1000 * run.cpu_s / count
+                rss.append(cluster.peak_rss_mb())
+                progress.phase(f"fused {phase}: {run.rate.per_s:.1f}/s")
+        fused["efficiency"] = _ratio(fused["e2e_per_s"], v["inprocess_per_s"])
+        fused["plumbing_ratio"] = _ratio(fused["plumbing_per_s"], v["passthrough_per_s"])
+
+    # 5. Scale-out.
     by_workers = {1: v["e2e_per_s"]}
     for k in range(2, opts.workers_max + 1):
-        with Cluster(workdir, f"scale{k}") as cluster:
+        with Cluster(workdir, f"scale{k}", opts.topology) as cluster:
             progress.phase(f"scale-out: broker on {cluster.port}, starting {k} workers in one group")
             cluster.start_workers(k, ENRICH_STAGES, progress=progress.status)
             loads[f"scale{k}"] = _loadavg()

@@ -49,6 +49,11 @@ def test_quick_bench_reports_consistent_numbers():
     assert result["p50_ms"] <= result["p99_ms"]
     assert result["e2e_complete"] and result["plumbing_complete"]
     assert result["latency_messages"] > 0
+    fused = result["fused"]  # the default staged run measures the fused topology too
+    assert result["topology"] == "staged"
+    assert fused["e2e_complete"] and fused["plumbing_complete"]
+    assert close(fused["efficiency"], fused["e2e_per_s"] / result["inprocess_per_s"])
+    assert close(fused["plumbing_ratio"], fused["plumbing_per_s"] / result["passthrough_per_s"])
 
 
 def test_bench_json_only_prints_one_line(monkeypatch, capsys):

@@ -3,7 +3,7 @@ import base64
 
 import orjson
 
-from agents.steps import DEADLETTER, ENRICHED, EnrichStep, Meta, NormalizeStep
+from agents.steps import DEADLETTER, ENRICHED, EnrichStep, FusedStep, Meta, NormalizeStep
 from streams.pipeline import PipelineConfig
 
 
@@ -36,3 +36,37 @@ def test_pipeline_time_is_measured_from_the_raw_timestamp(sample_bytes):
     timing = orjson.loads(enriched.value)["timing"]
     assert timing["raw_timestamp_ms"] == sent_ms
     assert 1500 <= timing["pipeline_ms"] < 60_000
+
+
+def _without_timings(event: dict) -> dict:
+    event = dict(event)
+    timing = dict(event.pop("timing"))
+    for k in ("stages_ms", "pipeline_ms", "received_at"):
+        timing.pop(k, None)
+    return {**event, "timing": timing}
+
+
+def test_fused_step_gives_the_staged_steps_event(sample_bytes, news_articles):
+    from tests.conftest import render_scraped
+
+    config = PipelineConfig()
+    normalize, enrich = NormalizeStep(config), EnrichStep(config)
+    fused = FusedStep(normalize, enrich)
+    for raw in [sample_bytes] + [render_scraped(a).encode() for a in news_articles[:5]]:
+        meta = Meta("news.raw", 0, 7, 1_700_000_000_000)
+        staged = enrich(normalize(raw, None, meta).value, None, Meta("news.normalized", 0, 0))
+        out = fused(raw, None, meta)
+        assert (out.topic, out.key, out.stage) == (ENRICHED, staged.key, "enrich")
+        assert _without_timings(orjson.loads(out.value)) == _without_timings(orjson.loads(staged.value))
+
+
+def test_fused_step_dead_letters_name_the_stage_and_keep_the_raw_bytes(sample_bytes):
+    config = PipelineConfig(enrich_stages=("temporal",))
+    enrich = EnrichStep(config)
+    enrich.pipeline.stages.insert(0, ("boom", lambda article: 1 / 0))
+    fused = FusedStep(NormalizeStep(config), enrich)
+    for raw, stage, reason in ((b"\xff\xfe", "normalize", "undecodable"), (sample_bytes, "enrich", "stage_error")):
+        out = fused(raw, b"k", Meta("news.raw", 3, 9))
+        record = orjson.loads(out.value)
+        assert (out.topic, out.stage, record["stage"], record["reason"]) == (DEADLETTER, stage, stage, reason)
+        assert base64.b64decode(record["original_b64"]) == raw and record["offset"] == 9

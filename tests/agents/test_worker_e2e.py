@@ -35,9 +35,10 @@ def broker_port():
     proc.wait(10)
 
 
+@pytest.mark.parametrize("topology", ["staged", "fused"])
 def test_good_and_bad_messages_flow_and_the_worker_survives(broker_port, start_worker, sample_bytes,
-                                                            news_articles):
-    worker = start_worker(broker_port)
+                                                            news_articles, topology):
+    worker = start_worker(broker_port, env={"KHABAR_TOPOLOGY": topology})
     good = [render_scraped(a, total_time=0.5 + i).encode() for i, a in enumerate(news_articles[:5])]
     bad = [b"\xff\xfe bad", b"", b'{"title": 5}', b'{"text": ', b"\x00" * 10, b"x" * 300_000]
     items = [(b"sample", sample_bytes)]
@@ -67,10 +68,16 @@ def test_good_and_bad_messages_flow_and_the_worker_survives(broker_port, start_w
     reasons = {base64.b64decode(d["original_b64"]): d["reason"] for d in dead}
     assert reasons[b"x" * 300_000] == "oversized" and reasons[b"\xff\xfe bad"] == "undecodable"
     assert all(d["topic"] == "news.raw" and d["offset"] is not None for d in dead)
+    assert {d["stage"] for d in dead} == {"normalize"}  # refused by parse, whichever agent ran it
 
     assert worker.proc.poll() is None, "the worker must survive bad input"
     metrics = worker.metrics()
     assert _counter(metrics, "khabar_messages_total", stage="enrich", outcome="ok") == len(good) + 1
+    # Both stages are counted in either topology (dashboards and the stalled-stage alert read them).
+    assert _counter(metrics, "khabar_messages_total", stage="normalize", outcome="ok") == len(good) + 1
+    assert _counter(metrics, "khabar_messages_total", stage="normalize", outcome="deadletter") == len(bad)
+    normalized_out = _counter(metrics, "khabar_topic_messages_out_total", topic="news.normalized")
+    assert normalized_out == (len(good) + 1 if topology == "staged" else 0)
     assert _counter(metrics, "khabar_deadletter_total") == len(bad)
     assert _counter(metrics, "khabar_deadletter_total", reason="oversized") == 1
     assert _counter(metrics, "khabar_stage_duration_seconds_count", stage="entities") == len(good) + 1
