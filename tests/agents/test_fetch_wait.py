@@ -31,4 +31,4 @@ def test_khabar_sets_its_fetch_wait_and_leaves_other_apps_alone():
 
 def test_the_fetch_wait_is_configurable_from_the_environment():
     assert Settings.from_env({"KHABAR_FETCH_MAX_WAIT_MS": "250"}).fetch_max_wait_ms == 250
-    assert Settings().fetch_max_wait_ms == 100
+    assert Settings().fetch_max_wait_ms == 50
