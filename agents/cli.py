@@ -115,14 +115,20 @@ def broker(port: int) -> None:
               help="Partitions for the topics the worker creates (env KHABAR_PARTITIONS).")
 @click.option("--stages", envvar="KHABAR_ENRICH_STAGES", default="entities,temporal", show_default=True,
               help="Enrichment stages to run, comma-separated; empty for none (env KHABAR_ENRICH_STAGES).")
+@click.option("--topology", type=click.Choice(["staged", "fused"]), envvar="KHABAR_TOPOLOGY", default="staged",
+              show_default=True,
+              help="staged: normalize and enrich agents joined by news.normalized; fused: one agent from news.raw "
+                   "to news.enriched, fewer Kafka hops, dedup only across this worker's partitions "
+                   "(env KHABAR_TOPOLOGY).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]), help="Log verbosity.")
 @_security_options
-def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, log_level, security) -> None:
+def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, topology, log_level, security) -> None:
     """Run a worker with every agent: news.raw → normalize → news.normalized → enrich → news.enriched.
 
     More workers with the same app id share the partitions (give each its own --data-dir). The worker
     creates its topics at start. Stop it with Ctrl-C or SIGTERM; it commits what it finished.
+    With --topology fused one agent runs news.raw → news.enriched (README: Configuration).
 
     \b
     Example:
@@ -133,7 +139,7 @@ def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, log
 
     settings, _ = _secured_settings(
         security, broker=broker, metrics_port=metrics_port, metrics_host=metrics_host, data_dir=data_dir,
-        partitions=partitions, log_level=log_level,
+        partitions=partitions, log_level=log_level, topology=topology,
         enrich_stages=tuple(s.strip() for s in stages.split(",") if s.strip()))
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sys.exit(run_worker(settings))
