@@ -1,9 +1,9 @@
 """CRF features for a tokenized sentence.
 
 Every feature of a word depends on the word alone (folded form, proclitic-stripped stems, affixes, shape,
-list membership, cluster), so they are computed once per distinct word and kept in a bounded cache; a
-sentence's items are then assembled from its words' cached features plus the multi-word list matches,
-which do depend on the neighbours.
+list membership, name-likeness, WikiFANE label profile, cluster), so they are computed once per distinct
+word and kept in a bounded cache; a sentence's items are then assembled from its words' cached features
+plus the multi-word list matches, which do depend on the neighbours.
 """
 from __future__ import annotations
 
@@ -54,9 +54,11 @@ class WordFeatures:
     """Word → (own features, features seen by its neighbours); memoized, bounded."""
 
     def __init__(self, gazetteer: Gazetteer, clusters: dict[str, str] | None = None,
-                 weights: dict[str, np.ndarray] | None = None, namelike: NameLikeness | None = None) -> None:
+                 weights: dict[str, np.ndarray] | None = None, namelike: NameLikeness | None = None,
+                 profile: dict[str, tuple[str, ...]] | None = None) -> None:
         self.gazetteer = gazetteer
         self.namelike = namelike
+        self.profile = profile or {}  # folded word → how WikiFANE labels it (see labelprofile.py)
         self.clusters = clusters or {}
         self.cache: dict[str, tuple] = {}
         self._analyses: dict[str, tuple] = {}  # new words analysed for the name prefetch, until computed
@@ -164,6 +166,9 @@ class WordFeatures:
         name_core = _name_core(f, shape, stems) if self.namelike is not None else None
         looks = self.namelike.features(name_core) if name_core else []
         own += looks
+        # How WikiFANE labels the word, else the first of its clitic-stripped readings that WikiFANE has.
+        profile = self.profile.get(f) or next((p for s in stems if (p := self.profile.get(s))), ())
+        own += profile
         cluster = self.clusters.get(f) or next((self.clusters[s] for s in stems if s in self.clusters), None)
         if cluster:
             own += [f"c4={cluster[:4]}", f"c8={cluster[:8]}", f"c={cluster}"]
@@ -173,6 +178,7 @@ class WordFeatures:
         if cluster:
             near_ctx.append(f"c={cluster[:6]}")
         near_ctx += looks
+        near_ctx += profile
         context = {o: [tag + x for x in (near_ctx if abs(o) == 1 else far_ctx)] for o, tag in _OFFSET_TAGS}
         if vectors and self.weights is not None:
             return (self._score(own), {o: self._score(xs) for o, xs in context.items()}, f,

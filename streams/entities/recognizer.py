@@ -10,6 +10,7 @@ from streams.entities.canonical import canonical_form, folded_key, group_mention
 from streams.entities.clusters import load_clusters
 from streams.entities.features import WordFeatures
 from streams.entities.gazetteer import Gazetteer
+from streams.entities.labelprofile import load_profile
 from streams.entities.geo import Geocoder
 from streams.entities.namelike import NameLikeness
 from streams.entities.tagger import SequenceTagger, bio_to_spans
@@ -35,7 +36,7 @@ class EntityRecognizer:
         self.gazetteer = Gazetteer.load(self.model_dir)
         self.tagger = SequenceTagger.load(self.model_dir)
         self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir), self.tagger.weights,
-                                     NameLikeness.load(self.model_dir))
+                                     NameLikeness.load(self.model_dir), load_profile(self.model_dir))
         self.geocoder = Geocoder.load(self.model_dir)
         # The CRF is cautious (precision well above recall); a constant taken off every O score, tuned on
         # held-out training sentences at training time, trades some of that precision for recall.

@@ -157,6 +157,25 @@ def test_shipped_model_has_name_likeness(recognizer):
     assert recognizer.features.namelike.probabilities("تروتنيف")[0] < 0.5
 
 
+def test_label_profile_buckets():
+    from collections import Counter
+
+    from streams.entities.labelprofile import profile_features
+
+    assert profile_features(Counter({"B-ORG": 91, "O": 11})) == ["lpe=hi", "lp=B-ORG:hi"]
+    assert profile_features(Counter({"O": 119, "B-ORG": 66, "I-LOC": 2})) == ["lpe=mid", "lp=B-ORG:lo"]
+    assert profile_features(Counter({"O": 178})) == ["lpe=no"]
+
+
+def test_label_profile_features_reach_the_word_and_its_neighbours(recognizer):
+    from streams.entities.features import WordFeatures
+
+    features = WordFeatures(recognizer.gazetteer, profile={"حزب": ("lpe=hi", "lp=B-ORG:hi")})
+    own, context, _, _ = features("وحزب")  # not in the profile as written: its clitic-stripped reading is
+    assert "lp=B-ORG:hi" in own
+    assert "+1lp=B-ORG:hi" in context[1] and "-1lpe=hi" in context[-1]
+
+
 def test_name_likeness_in_batches_is_the_same_as_one_by_one(recognizer):
     from streams.entities.namelike import NameLikeness
 
