@@ -10,8 +10,8 @@ from streams.entities.canonical import canonical_form, folded_key, group_mention
 from streams.entities.clusters import load_clusters
 from streams.entities.features import WordFeatures
 from streams.entities.gazetteer import Gazetteer
-from streams.entities.labelprofile import load_profile
 from streams.entities.geo import Geocoder
+from streams.entities.labelprofile import load_profile
 from streams.entities.namelike import NameLikeness
 from streams.entities.tagger import SequenceTagger, bio_to_spans
 from streams.tokenize import tokenize
