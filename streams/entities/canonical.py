@@ -21,8 +21,10 @@ def folded_key(text: str) -> str:
     return " ".join(tokens(fold_arabic(text)))
 
 
-def canonical_form(text: str, known: Callable[[str], bool], article_forms: set[str] = frozenset()) -> str:
-    key = folded_key(text)
+def canonical_form(text: str, known: Callable[[str], bool], article_forms: set[str] = frozenset(),
+                   key: str | None = None) -> str:
+    """`key`: `folded_key(text)`, when the caller has it already."""
+    key = folded_key(text) if key is None else key
     if not key:
         return key
     first, _, rest = key.partition(" ")

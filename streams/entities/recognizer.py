@@ -114,7 +114,8 @@ class EntityRecognizer:
             n = len(folded)
             # Cheap screen: does any word of the sentence (or its stem) start a found name?
             starts = [i for i, w in enumerate(folded)
-                      if labels[i] == "O" and (w in firsts or _strip_first((w,))[0] in firsts)]
+                      if labels[i] == "O" and (w in firsts or (len(w) > 4 and w[0] in _CLITIC_LETTERS
+                                                               and _strip_first((w,))[0] in firsts))]
             if not starts:
                 out.append(labels)
                 continue
@@ -136,9 +137,14 @@ class EntityRecognizer:
         return bool(self.gazetteer.word_classes(key)) or key in self.geocoder.places or _in_trie(self.gazetteer.trie, key)
 
     def _canonicalize(self, mentions: list[Mention]) -> None:
-        forms = {folded_key(m.text) for m in mentions}
-        for m in mentions:
-            m.canonical = canonical_form(m.text, self._known, forms)
+        keys = [folded_key(m.text) for m in mentions]
+        forms = set(keys)
+        done: dict[str, str] = {}  # a name repeats within an article: one answer per written form
+        for m, key in zip(mentions, keys):
+            canonical = done.get(m.text)
+            if canonical is None:
+                canonical = done[m.text] = canonical_form(m.text, self._known, forms, key)
+            m.canonical = canonical
 
     def _groups(self, mentions: list[Mention], words: set[str]) -> list[dict]:
         groups = group_mentions(mentions)
@@ -194,10 +200,13 @@ def _sentences(text: str) -> tuple[list[list[tuple[int, int]]], list[list[str]]]
     return spans_out, words_out
 
 
+_CLITIC_LETTERS = "وفبلك"
+
+
 def _strip_first(key: tuple[str, ...]) -> tuple[str, ...]:
     """A name key without a proclitic on its first word, when the stem is at least three letters."""
     first = key[0]
-    if len(first) > 4 and first[0] in "وفبلك":
+    if len(first) > 4 and first[0] in _CLITIC_LETTERS:
         stem = first[2:] if first.startswith("لل") else first[1:]
         if first.startswith("لل"):
             stem = "ال" + stem
