@@ -28,7 +28,6 @@ from agents.settings import Settings
 from streams.pipeline import ENRICH_STAGES
 
 TOPICS = Settings().topics
-PLUMBING_MESSAGES_PER_E2E = 4  # the plumbing is ~8x faster than e2e: 4x the messages runs it ~half as long
 OUTPUTS = (TOPICS.enriched, TOPICS.deadletter)
 
 
@@ -229,28 +228,23 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         v["p99_ms"] = _quantile(latencies, 0.99)
         rss = [cluster.peak_rss_mb()]
 
-    # 3. Plumbing: the articles again, no NLP stages; then a bare pass-through of those same messages on the
-    # same broker. Sized like e2e, a plumbing run would last 2-3 s, mostly ramp-up: run it longer.
-    plumbing_count = PLUMBING_MESSAGES_PER_E2E * count
-    plumbing_items = raw_messages(articles, plumbing_count, "plumb")
-    v["plumbing_messages"] = plumbing_count
+    # 3. Plumbing: the same messages, no NLP stages; then a bare pass-through on the same broker.
     with Cluster(workdir, "plumbing", opts.topology) as cluster:
         progress.phase(f"plumbing: broker on {cluster.port}, starting 1 worker with --stages ''")
         cluster.start_workers(1, (), progress=progress.status)
         out = opts.profile_dir / "plumbing.speedscope.json" if profiling else None
         loads["plumbing"] = _loadavg()
-        plumbing = asyncio.run(_throughput(cluster, plumbing_items, timeout, progress, "plumbing", out))
+        plumbing = asyncio.run(_throughput(cluster, items, timeout, progress, "plumbing", out))
         v["plumbing_per_s"] = plumbing.rate.per_s
         v["plumbing_complete"] = plumbing.complete
-        v["plumbing_worker_cpu_ms"] = 1000 * plumbing.cpu_s / plumbing_count
+        v["plumbing_worker_cpu_ms"] = 1000 * plumbing.cpu_s / count
         if plumbing.profile:
             result.profiles["plumbing"] = plumbing.profile
         v["rss_mb_plumbing"] = cluster.peak_rss_mb()
         for w in cluster.workers:
             w.stop()  # the pass-through gets the machine to itself, as the worker did
-        progress.phase(f"plumbing: {plumbing.rate.per_s:.1f}/s; pass-through of the same {plumbing_count} raw "
-                       "messages")
-        passed = asyncio.run(kafka_io.passthrough(cluster.port, TOPICS.raw, "bench.passthrough", plumbing_count,
+        progress.phase(f"plumbing: {plumbing.rate.per_s:.1f}/s; pass-through of the same {count} raw messages")
+        passed = asyncio.run(kafka_io.passthrough(cluster.port, TOPICS.raw, "bench.passthrough", count,
                                                   opts.partitions))
         v["passthrough_per_s"] = passed.per_s
         progress.phase(f"pass-through: {passed.per_s:.1f}/s")
@@ -258,15 +252,15 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
     # 4. The fused topology, for comparison (one agent, news.raw → news.enriched).
     if opts.compare_fused and opts.topology != "fused":
         fused = v["fused"] = {}
-        for phase, stages, phase_items in (("e2e", ENRICH_STAGES, items), ("plumbing", (), plumbing_items)):
+        for phase, stages in (("e2e", ENRICH_STAGES), ("plumbing", ())):
             with Cluster(workdir, f"fused-{phase}", "fused") as cluster:
                 progress.phase(f"fused {phase}: broker on {cluster.port}, starting 1 worker "
                                f"(KHABAR_TOPOLOGY=fused, stages {','.join(stages) or 'none'})")
                 cluster.start_workers(1, stages, progress=progress.status)
-                run = asyncio.run(_throughput(cluster, phase_items, timeout, progress, f"fused {phase}", None))
+                run = asyncio.run(_throughput(cluster, items, timeout, progress, f"fused {phase}", None))
                 fused[f"{phase}_per_s"] = run.rate.per_s
                 fused[f"{phase}_complete"] = run.complete
-                fused[f"{phase}_worker_cpu_ms"] = 1000 * run.cpu_s / len(phase_items)
+                fused[f"{phase}_worker_cpu_ms"] = 1000 * run.cpu_s / count
                 rss.append(cluster.peak_rss_mb())
                 progress.phase(f"fused {phase}: {run.rate.per_s:.1f}/s")
         fused["efficiency"] = _ratio(fused["e2e_per_s"], v["inprocess_per_s"])
