@@ -64,11 +64,8 @@ class NormalizeStep:
             # Keyed for dedup: copies of a story (same source or same body) meet on one partition.
             key = dedup_key(article, article.fingerprint)
             return Output(NORMALIZED, key.encode(), orjson.dumps(normalized_event(article)))
-        except Rejected as exc:
-            return _dead(exc.reason, exc.detail, self.stage, value, key, meta)
-        except Exception as exc:  # a bug in a stage must not stop the stream: dead-letter and go on
-            log.exception("normalize failed on %s[%s]@%s", meta.topic, meta.partition, meta.offset)
-            return _dead(errors.STAGE_ERROR, f"{type(exc).__name__}: {exc}", self.stage, value, key, meta)
+        except Exception as exc:
+            return _refused(exc, self.stage, value, key, meta)
 
     def article(self, value: bytes | None, meta: Meta):
         """Parse and normalize one raw message into an Article with its fingerprint; raises `Rejected`."""
@@ -103,11 +100,8 @@ class EnrichStep:
             except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
                 raise Rejected(errors.INVALID_ENVELOPE, f"not a normalized event: {exc}") from None
             return self.output(self.enrich(article))
-        except Rejected as exc:
-            return _dead(exc.reason, exc.detail, self.stage, value, key, meta)
         except Exception as exc:
-            log.exception("enrich failed on %s[%s]@%s", meta.topic, meta.partition, meta.offset)
-            return _dead(errors.STAGE_ERROR, f"{type(exc).__name__}: {exc}", self.stage, value, key, meta)
+            return _refused(exc, self.stage, value, key, meta)
 
     def output(self, article) -> Output:
         """The enriched event of an enriched article, keyed by its id."""
@@ -145,13 +139,19 @@ class FusedStep:
             article = self.normalize.article(value, meta)
             stage = self.enrich.stage
             out = self.enrich.output(self.enrich.enrich(article))
-        except Rejected as exc:
-            out = _dead(exc.reason, exc.detail, stage, value, key, meta)
         except Exception as exc:
-            log.exception("%s failed on %s[%s]@%s", stage, meta.topic, meta.partition, meta.offset)
-            out = _dead(errors.STAGE_ERROR, f"{type(exc).__name__}: {exc}", stage, value, key, meta)
+            out = _refused(exc, stage, value, key, meta)
         out.stage = stage
         return out
+
+
+def _refused(exc: Exception, stage: str, value: bytes | None, key: bytes | None, meta: Meta) -> Output:
+    """The dead letter for a failure in `stage` (call from the `except` block): a `Rejected` input keeps its
+    reason; anything else is a bug in a stage, logged, which must not stop the stream either."""
+    if isinstance(exc, Rejected):
+        return _dead(exc.reason, exc.detail, stage, value, key, meta)
+    log.exception("%s failed on %s[%s]@%s", stage, meta.topic, meta.partition, meta.offset)
+    return _dead(errors.STAGE_ERROR, f"{type(exc).__name__}: {exc}", stage, value, key, meta)
 
 
 def _dead(reason: str, detail: str, stage: str, value: bytes | None, key: bytes | None, meta: Meta) -> Output:

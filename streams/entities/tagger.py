@@ -59,9 +59,7 @@ class SequenceTagger:
         em = np.ascontiguousarray(np.concatenate(batch), dtype=np.float64)
         path = np.empty(len(em), dtype=np.int64)
         _compiled_viterbi(em, lengths, self.transitions, path)
-        flat = self._labels[path].tolist()
-        ends = np.cumsum(lengths).tolist()
-        return [flat[e - n:e] for e, n in zip(ends, lengths.tolist())]
+        return self._split(self._labels[path].tolist(), lengths)
 
     def decode_batch_numpy(self, batch: list[np.ndarray]) -> list[list[str]]:
         """`decode_batch` in numpy, for when the compiled loop is not built.
@@ -98,7 +96,11 @@ class SequenceTagger:
             path[i] = cur
             cur = back[i][rows, cur]
         path[0] = cur
-        flat = self._labels[path[position, sent_index]].tolist()
+        return self._split(self._labels[path[position, sent_index]].tolist(), lengths)
+
+    @staticmethod
+    def _split(flat: list[str], lengths: np.ndarray) -> list[list[str]]:
+        """The batch's labels, one after another, cut back into its sentences."""
         ends = np.cumsum(lengths).tolist()
         return [flat[e - n:e] for e, n in zip(ends, lengths.tolist())]
 
