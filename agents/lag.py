@@ -17,44 +17,78 @@ from agents.kafka_url import bootstrap_servers
 log = logging.getLogger(__name__)
 
 
-async def high_watermarks(consumer: AIOKafkaConsumer, tps: list[TopicPartition],
+async def high_watermarks(reader: AIOKafkaConsumer, tps: list[TopicPartition],
                           timeout_s: float = 3.0) -> dict[TopicPartition, int]:
-    """End offsets that hold on Tansu too.
+    """End offsets that hold on Tansu too. `reader` must have no group id (see `GroupOffsets`).
 
     Tansu answers ListOffsets(latest) with the last batch's base offset + 1, which under-counts whenever
     a producer batched several records (librdkafka, aiokafka, Faust all do). A fetch response's high
     watermark is right, so fetch once from just before that answer and take the larger of the two.
     """
-    listed = await consumer.end_offsets(tps)
-    consumer.assign(tps)
+    listed = await reader.end_offsets(tps)
+    reader.assign(tps)
     for tp in tps:
-        consumer.seek(tp, max(0, listed[tp] - 1))
+        reader.seek(tp, max(0, listed[tp] - 1))
     deadline = asyncio.get_running_loop().time() + timeout_s
-    while any(consumer.highwater(tp) is None for tp in tps) and asyncio.get_running_loop().time() < deadline:
-        await consumer.getmany(timeout_ms=100, max_records=len(tps))
-    ends = {tp: max(listed[tp], consumer.highwater(tp) or 0) for tp in tps}
-    consumer.assign([])  # stop the background fetcher until the next look
+    while any(reader.highwater(tp) is None for tp in tps) and asyncio.get_running_loop().time() < deadline:
+        await reader.getmany(timeout_ms=100, max_records=len(tps))
+    ends = {tp: max(listed[tp], reader.highwater(tp) or 0) for tp in tps}
+    reader.assign([])  # stop the background fetcher until the next look
     return ends
 
 
-async def group_lag(consumer: AIOKafkaConsumer, topics: list[str],
-                    ends_out: dict[TopicPartition, int] | None = None) -> dict[TopicPartition, int]:
-    """`consumer` carries the group id but never subscribes, so it reads the group's offsets without joining.
+class GroupOffsets:
+    """A group's committed offsets and the topics' end offsets, read without joining the group.
 
-    `ends_out`, when given, receives the end offsets too.
+    Two clients, because one races: reading end offsets assigns and unassigns partitions, and a client
+    that carries a group id then restarts its group coordinator's assignment routines on every change;
+    aiokafka asserted inside them now and then (`assignment is not None and assignment.active`) and the lag
+    check failed. So `reader` has no group, and `group` only ever asks for committed offsets (OffsetFetch;
+    Tansu's answer to the admin-client variant is unreadable).
     """
-    await consumer._client.force_metadata_update()
-    tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+
+    def __init__(self, servers: str | list[str], group: str, options: dict | None = None) -> None:
+        options = options or {}
+        self.reader = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False, **options)
+        self.group = AIOKafkaConsumer(bootstrap_servers=servers, group_id=group, enable_auto_commit=False,
+                                      **options)
+
+    async def start(self) -> None:
+        await self.reader.start()
+        await self.group.start()
+
+    async def stop(self) -> None:
+        for client in (self.group, self.reader):
+            try:
+                await client.stop()
+            except Exception:  # stopping after a lost broker may fail; the client is dropped either way
+                pass
+
+    async def refresh(self) -> bool:
+        """Fresh metadata (topics, partitions); False if the broker did not answer."""
+        return await self.reader._client.force_metadata_update()
+
+    def partitions(self, topics: list[str]) -> list[TopicPartition]:
+        return [TopicPartition(t, p) for t in topics for p in sorted(self.reader.partitions_for_topic(t) or ())]
+
+    async def ends(self, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
+        return await high_watermarks(self.reader, tps) if tps else {}
+
+    async def committed(self, tp: TopicPartition) -> int | None:
+        return await self.group.committed(tp)
+
+
+async def group_lag(offsets: GroupOffsets, topics: list[str],
+                    ends_out: dict[TopicPartition, int] | None = None) -> dict[TopicPartition, int]:
+    """Lag per partition of `topics`; `ends_out`, when given, receives the end offsets too."""
+    await offsets.refresh()
+    tps = offsets.partitions(topics)
     if not tps:
         return {}
-    ends = await high_watermarks(consumer, tps)
+    ends = await offsets.ends(tps)
     if ends_out is not None:
         ends_out.update(ends)
-    lag = {}
-    for tp in tps:
-        done = await consumer.committed(tp)  # OffsetFetch; Tansu's answer to the admin variant is unreadable
-        lag[tp] = max(0, ends[tp] - (done or 0))
-    return lag
+    return {tp: max(0, ends[tp] - (await offsets.committed(tp) or 0)) for tp in tps}
 
 
 def broker_reset(before: dict[TopicPartition, int], now: dict[TopicPartition, int]) -> str | None:
@@ -90,21 +124,20 @@ class LagMonitor:
         self.ends: dict[TopicPartition, int] = {}
 
     async def run(self) -> None:
-        consumer = None
+        offsets = None
         while True:
             try:
-                if consumer is None:
-                    consumer = AIOKafkaConsumer(bootstrap_servers=self.servers, group_id=self.group,
-                                                enable_auto_commit=False, **self.options)
-                    await consumer.start()
+                if offsets is None:
+                    offsets = GroupOffsets(self.servers, self.group, self.options)
+                    await offsets.start()
                 # Reachability first, on its own: the group's offsets can take a while to answer while the
                 # group rebalances, and that is no reason to call the broker lost.
-                if not await asyncio.wait_for(consumer._client.force_metadata_update(), self.interval_s * 2):
+                if not await asyncio.wait_for(offsets.refresh(), self.interval_s * 2):
                     raise KafkaConnectionError("the broker did not answer a metadata request")
                 if self.on_ok:
                     self.on_ok()
                 ends: dict[TopicPartition, int] = {}
-                self.last = await asyncio.wait_for(group_lag(consumer, self.topics, ends), self.interval_s * 3)
+                self.last = await asyncio.wait_for(group_lag(offsets, self.topics, ends), self.interval_s * 3)
                 if self.on_broker_reset and (why := broker_reset(self.ends, ends)):
                     self.on_broker_reset(why)
                 self.ends = ends
@@ -116,13 +149,10 @@ class LagMonitor:
                 log.warning("lag check failed (%s: %s); retrying in %.0fs", type(exc).__name__, exc,
                             self.interval_s)
                 if self.on_ok and not isinstance(exc, (KafkaConnectionError, OSError, asyncio.TimeoutError)):
-                    # The broker answered, but not this question: aiokafka's group coordinator trips an
-                    # assertion while the group rebalances. Not a reason to call the broker lost.
+                    # The broker answered, but not this question (a group rebalancing, say): not a reason
+                    # to call the broker lost.
                     self.on_ok()
-                if consumer is not None:
-                    try:
-                        await consumer.stop()
-                    except Exception:
-                        pass
-                consumer = None
+                if offsets is not None:
+                    await offsets.stop()
+                offsets = None
             await asyncio.sleep(self.interval_s)

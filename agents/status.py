@@ -8,28 +8,26 @@ from __future__ import annotations
 import asyncio
 import time
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from rich.console import Group
 from rich.live import Live
 from rich.table import Table
 
 from agents.kafka_security import aiokafka_options
 from agents.kafka_url import bootstrap_servers
-from agents.lag import high_watermarks
+from agents.lag import GroupOffsets
 from agents.settings import Settings
 
 
-async def snapshot(consumer: AIOKafkaConsumer, topics: list[str]) -> dict[str, dict[int, tuple[int, int | None]]]:
+async def snapshot(offsets: GroupOffsets, topics: list[str]) -> dict[str, dict[int, tuple[int, int | None]]]:
     """topic → partition → (end offset, committed offset or None)."""
-    await consumer._client.force_metadata_update()
+    await offsets.refresh()
     out: dict[str, dict[int, tuple[int, int | None]]] = {}
     for topic in topics:
-        parts = sorted(consumer.partitions_for_topic(topic) or ())
-        if not parts:
+        tps = offsets.partitions([topic])
+        if not tps:
             continue
-        tps = [TopicPartition(topic, p) for p in parts]
-        ends = await high_watermarks(consumer, tps)
-        out[topic] = {tp.partition: (ends[tp], await consumer.committed(tp)) for tp in tps}
+        ends = await offsets.ends(tps)
+        out[topic] = {tp.partition: (ends[tp], await offsets.committed(tp)) for tp in tps}
     return out
 
 
@@ -65,11 +63,10 @@ def render(settings: Settings, snap, rates: dict[str, float], when: float) -> Gr
 async def _status(settings: Settings, once: bool, interval: float) -> int:
     t = settings.topics
     topics = [t.raw, t.normalized, t.enriched, t.deadletter, t.alerts, t.trending]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers(settings.broker), group_id=settings.app_id,
-                                enable_auto_commit=False, **aiokafka_options(settings))
-    await consumer.start()
+    offsets = GroupOffsets(bootstrap_servers(settings.broker), settings.app_id, aiokafka_options(settings))
+    await offsets.start()
     try:
-        prev, prev_t = await snapshot(consumer, topics), time.time()
+        prev, prev_t = await snapshot(offsets, topics), time.time()
         if once:
             from rich.console import Console
 
@@ -78,14 +75,14 @@ async def _status(settings: Settings, once: bool, interval: float) -> int:
         with Live(render(settings, prev, {}, prev_t), refresh_per_second=4, screen=False) as live:
             while True:
                 await asyncio.sleep(interval)
-                snap, now = await snapshot(consumer, topics), time.time()
+                snap, now = await snapshot(offsets, topics), time.time()
                 rates = {topic: (sum(e for e, _ in parts.values())
                                  - sum(e for e, _ in prev.get(topic, {}).values())) / (now - prev_t)
                          for topic, parts in snap.items()}
                 live.update(render(settings, snap, rates, now))
                 prev, prev_t = snap, now
     finally:
-        await consumer.stop()
+        await offsets.stop()
 
 
 def show_status(settings: Settings, once: bool = False, interval: float = 2.0) -> int:
