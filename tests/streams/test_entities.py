@@ -221,8 +221,8 @@ def test_club_titles_give_the_name_news_writes_and_leagues_give_nothing():
     assert club_forms("دوري أبطال أوروبا") == set()
 
 
-def test_a_club_named_after_its_city_is_an_organisation_in_a_match_report():
+def test_a_club_named_after_its_city_is_an_organisation_in_a_match_report(recognizer):
     article = normalize(Article(title="", body="فاز هامبورغ على بنفيكا بهدفين في دوري أبطال أوروبا ."))
-    EntityRecognizer()(article)
+    recognizer(article)
     found = {(m.type, article.body[m.start:m.end]) for m in article.entities}
     assert ("ORG", "بنفيكا") in found
