@@ -23,6 +23,10 @@ def _lag(metrics_text: str, topic: str) -> float:
                if line.startswith("khabar_consumer_lag_messages{") and f'topic="{topic}"' in line)
 
 
+def _series(metrics_text: str, *prefixes: str) -> str:
+    return "\n".join(line for line in metrics_text.splitlines() if line.startswith(prefixes))
+
+
 def _get(port: int, path: str) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=3) as r:
         return r.read().decode()
@@ -117,8 +121,13 @@ def test_lag_rises_while_the_worker_is_stopped_and_falls_after_it_catches_up(tmp
         assert _lag(_get(exporter_port, "/metrics"), "news.raw") == backlog
 
         worker = start_worker(port, name="lag-worker")
-        _wait_for(lambda: _lag(_get(exporter_port, "/metrics"), "news.raw") == 0
-                  and _lag(_get(exporter_port, "/metrics"), "news.normalized") == 0, 90, "lag to fall")
+        try:
+            _wait_for(lambda: _lag(_get(exporter_port, "/metrics"), "news.raw") == 0
+                      and _lag(_get(exporter_port, "/metrics"), "news.normalized") == 0, 90, "lag to fall")
+        except AssertionError as exc:  # rare on CI: say whether the worker stalled or the lag reading did
+            raise AssertionError(f"{exc}\nexporter:\n{_series(_get(exporter_port, '/metrics'), 'khabar_consumer_lag')}"
+                                 f"\nworker:\n{_series(worker.metrics(), 'khabar_messages_total', 'khabar_consumer_lag')}"
+                                 ) from None
         _wait_for(lambda: _lag(worker.metrics(), "news.raw") == 0 and "khabar_consumer_lag_messages{" in
                   worker.metrics(), 30, "the worker's own lag gauge at 0")
     finally:
