@@ -64,7 +64,11 @@ class Khabar:
             raise ValueError(f"unknown topology {settings.topology!r}; known: {', '.join(TOPOLOGIES)}")
         self._counters = self._output_counters(("normalize", "enrich"))
         self._normalized_ok = metrics.MESSAGES.labels(stage="normalize", outcome="ok")
-        config = PipelineConfig(max_message_bytes=settings.max_message_bytes, enrich_stages=settings.enrich_stages)
+        if settings.plumbing_only:
+            config = PipelineConfig.plumbing_only(max_message_bytes=settings.max_message_bytes)
+        else:
+            config = PipelineConfig(max_message_bytes=settings.max_message_bytes,
+                                    enrich_stages=settings.enrich_stages)
         self.normalize_step = NormalizeStep(config)
         self.enrich_step = EnrichStep(config)
         self._register_agents()

@@ -115,6 +115,9 @@ def broker(port: int) -> None:
               help="Partitions for the topics the worker creates (env KHABAR_PARTITIONS).")
 @click.option("--stages", envvar="KHABAR_ENRICH_STAGES", default="entities,temporal", show_default=True,
               help="Enrichment stages to run, comma-separated; empty for none (env KHABAR_ENRICH_STAGES).")
+@click.option("--plumbing-only", is_flag=True, envvar="KHABAR_PLUMBING_ONLY",
+              help="Parse and route only: no normalizing, dedup, entities or temporal. What `khabar bench` "
+                   "measures as the streaming machinery's own cost; not for production (env KHABAR_PLUMBING_ONLY).")
 @click.option("--topology", type=click.Choice(["staged", "fused"]), envvar="KHABAR_TOPOLOGY", default="staged",
               show_default=True,
               help="staged: normalize and enrich agents joined by news.normalized; fused: one agent from news.raw "
@@ -123,7 +126,8 @@ def broker(port: int) -> None:
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]), help="Log verbosity.")
 @_security_options
-def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, topology, log_level, security) -> None:
+def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, plumbing_only, topology, log_level,
+           security) -> None:
     """Run a worker with every agent: news.raw → normalize → news.normalized → enrich → news.enriched.
 
     More workers with the same app id share the partitions (give each its own --data-dir). The worker
@@ -139,7 +143,7 @@ def worker(broker, metrics_port, metrics_host, data_dir, partitions, stages, top
 
     settings, _ = _secured_settings(
         security, broker=broker, metrics_port=metrics_port, metrics_host=metrics_host, data_dir=data_dir,
-        partitions=partitions, log_level=log_level, topology=topology,
+        partitions=partitions, log_level=log_level, topology=topology, plumbing_only=plumbing_only,
         enrich_stages=tuple(s.strip() for s in stages.split(",") if s.strip()))
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sys.exit(run_worker(settings))

@@ -95,8 +95,9 @@ def register(khabar) -> None:
 
     dedup_table = app.Table("dedup", default=None,
                             partitions=settings.partitions, help="Recent fingerprints per dedup key.")
-    khabar.enrich_step = DedupEnrichStep(
-        khabar.enrich_step, Deduplicator(dedup_table, settings.dedup_window_s, settings.dedup_min_similarity))
+    if khabar.enrich_step.config.folds:  # dedup compares folded text; plumbing-only has none
+        khabar.enrich_step = DedupEnrichStep(
+            khabar.enrich_step, Deduplicator(dedup_table, settings.dedup_window_s, settings.dedup_min_similarity))
 
     match_alerts = _alerts(khabar, app, t)
     send_mentions = _register_trending(khabar, app, settings, t)

@@ -62,7 +62,7 @@ class NormalizeStep:
         try:
             article = self.article(value, meta)
             # Keyed for dedup: copies of a story (same source or same body) meet on one partition.
-            key = dedup_key(article, article.fingerprint)
+            key = dedup_key(article, article.fingerprint) if article.fingerprint else article.id
             return Output(NORMALIZED, key.encode(), orjson.dumps(normalized_event(article)))
         except Exception as exc:
             return _refused(exc, self.stage, value, key, meta)
@@ -79,7 +79,8 @@ class NormalizeStep:
         article = self.pipeline(article, _observe)
         if not article.title and not article.body:
             raise Rejected(errors.EMPTY, "nothing left after normalizing")
-        article.fingerprint = Fingerprint.of(article.folded_body)
+        if self.config.folds:
+            article.fingerprint = Fingerprint.of(article.folded_body)
         return article
 
 
@@ -112,8 +113,8 @@ class EnrichStep:
         return Output(ENRICHED, article.id.encode(), orjson.dumps(enriched_event(article, pipeline_ms)))
 
     def enrich(self, article):
-        if not (article.folded_title or article.folded_body):  # a decoded event: not shipped on the topic
-            article = add_folded(article)  # (cheaper to recompute); the fused step has them already
+        if self.config.folds and not (article.folded_title or article.folded_body):  # a decoded event: not
+            article = add_folded(article)  # shipped on the topic (cheaper to recompute); fused has them already
         article = self.pipeline(article, _observe)
         # One counter update per type, not per mention: a labelled child lookup takes a lock.
         for etype, n in Counter(m.type for m in article.entities).items():

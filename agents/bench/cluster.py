@@ -31,8 +31,9 @@ def _stop_group(proc: subprocess.Popen, timeout: float = 30.0) -> None:
 
 
 class WorkerProcess:
-    def __init__(self, broker_port: int, workdir: Path, name: str, stages: tuple[str, ...],
+    def __init__(self, broker_port: int, workdir: Path, name: str, stages: tuple[str, ...] | None,
                  topology: str | None = None) -> None:
+        """`stages`: the enrichment stages to run; None runs the worker with --plumbing-only."""
         self.name = name
         self.metrics_port = free_port()
         self.log = workdir / f"{name}.log"
@@ -42,7 +43,8 @@ class WorkerProcess:
         with open(self.log, "wb") as log:  # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "agents.cli", "worker", "--broker", f"kafka://127.0.0.1:{broker_port}",
-                 "--metrics-port", str(self.metrics_port), "--stages", ",".join(stages)],
+                 "--metrics-port", str(self.metrics_port),
+                 *(["--plumbing-only"] if stages is None else ["--stages", ",".join(stages)])],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
 
     @property
@@ -112,7 +114,7 @@ class Cluster:
         if self.broker is not None:
             _stop_group(self.broker, 10)
 
-    def start_workers(self, n: int, stages: tuple[str, ...], timeout: float = 120.0, progress=None) -> None:
+    def start_workers(self, n: int, stages: tuple[str, ...] | None, timeout: float = 120.0, progress=None) -> None:
         """Start `n` workers together and wait until each is ready and the group has settled."""
         new = [WorkerProcess(self.port, self.workdir, f"worker{len(self.workers) + i + 1}", stages, self.topology)
                for i in range(n)]

@@ -15,7 +15,7 @@ _NOTES = {
     "efficiency": "e2e / in-process",
     "e2e_worker_cpu_ms": "worker CPU per message during the e2e span",
     "efficiency_cpu": "in-process CPU per message / worker CPU per message",
-    "plumbing_per_s": "1 worker, --stages '' (parse + normalize + topics)",
+    "plumbing_per_s": "1 worker, --plumbing-only (parse + topics)",
     "plumbing_worker_cpu_ms": "worker CPU per message, no NLP stages",
     "passthrough_per_s": "bare aiokafka consume→produce, same messages",
     "plumbing_ratio": "plumbing / pass-through",

@@ -2,7 +2,7 @@
 
 1. in-process: the production steps over the articles, no Kafka (stage cost, `inprocess_per_s`);
 2. e2e: a fresh broker and one worker with the default stages; then latency at half that rate;
-3. plumbing: a fresh broker, one worker with no NLP stages; then a bare aiokafka pass-through;
+3. plumbing: a fresh broker, one worker with --plumbing-only (parse and the topics); then a bare aiokafka pass-through;
 4. the other topology (fused, when the workers run staged): e2e and plumbing again, under "fused";
 5. scale-out: a fresh broker and 2..workers_max workers in one group.
 Phases 2, 3 and 5 run the workers' topology (KHABAR_TOPOLOGY or --topology).
@@ -228,10 +228,10 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         v["p99_ms"] = _quantile(latencies, 0.99)
         rss = [cluster.peak_rss_mb()]
 
-    # 3. Plumbing: the same messages, no NLP stages; then a bare pass-through on the same broker.
+    # 3. Plumbing: the same messages, no NLP (parse and the topics only); then a bare pass-through on the same broker.
     with Cluster(workdir, "plumbing", opts.topology) as cluster:
-        progress.phase(f"plumbing: broker on {cluster.port}, starting 1 worker with --stages ''")
-        cluster.start_workers(1, (), progress=progress.status)
+        progress.phase(f"plumbing: broker on {cluster.port}, starting 1 worker with --plumbing-only")
+        cluster.start_workers(1, None, progress=progress.status)
         out = opts.profile_dir / "plumbing.speedscope.json" if profiling else None
         loads["plumbing"] = _loadavg()
         plumbing = asyncio.run(_throughput(cluster, items, timeout, progress, "plumbing", out))
@@ -252,10 +252,10 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
     # 4. The fused topology, for comparison (one agent, news.raw → news.enriched).
     if opts.compare_fused and opts.topology != "fused":
         fused = v["fused"] = {}
-        for phase, stages in (("e2e", ENRICH_STAGES), ("plumbing", ())):
+        for phase, stages in (("e2e", ENRICH_STAGES), ("plumbing", None)):
             with Cluster(workdir, f"fused-{phase}", "fused") as cluster:
                 progress.phase(f"fused {phase}: broker on {cluster.port}, starting 1 worker "
-                               f"(KHABAR_TOPOLOGY=fused, stages {','.join(stages) or 'none'})")
+                               f"(KHABAR_TOPOLOGY=fused, {'stages ' + ','.join(stages) if stages else '--plumbing-only'})")
                 cluster.start_workers(1, stages, progress=progress.status)
                 run = asyncio.run(_throughput(cluster, items, timeout, progress, f"fused {phase}", None))
                 fused[f"{phase}_per_s"] = run.rate.per_s

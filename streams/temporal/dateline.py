@@ -9,11 +9,17 @@ _DATELINE = re.compile(
     r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$",
     re.IGNORECASE,
 )
+# The longest line the pattern can match, with room for stray spaces: a paragraph is never a date line,
+# and translating its digits first would cost more than the rest of parsing.
+_MAX_DATELINE_CHARS = 64
 
 
 def parse_dateline(line: str) -> str | None:
     """ISO 8601 date or date-time if the whole line is a publication date, else None."""
-    m = _DATELINE.match(line.strip().translate(_DIGITS))
+    line = line.strip()
+    if len(line) > _MAX_DATELINE_CHARS:
+        return None
+    m = _DATELINE.match(line.translate(_DIGITS))
     if not m:
         return None
     y, mo, d, hh, mm, ss = m.groups()

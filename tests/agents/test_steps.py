@@ -70,3 +70,16 @@ def test_fused_step_dead_letters_name_the_stage_and_keep_the_raw_bytes(sample_by
         record = orjson.loads(out.value)
         assert (out.topic, out.stage, record["stage"], record["reason"]) == (DEADLETTER, stage, stage, reason)
         assert base64.b64decode(record["original_b64"]) == raw and record["offset"] == 9
+
+
+def test_plumbing_only_parses_and_routes_but_does_no_nlp(sample_bytes):
+    config = PipelineConfig.plumbing_only()
+    normalized = NormalizeStep(config)(sample_bytes, None, Meta("news.raw", 0, 3))
+    event = orjson.loads(normalized.value)
+    assert normalized.key == event["id"].encode()  # no fingerprint to key the dedup partitions by
+    assert event["fingerprint"] is None and event["language"] == "und" and event["redactions"] == 0
+    assert event["title"] and event["timing"]["source_total_time_s"] == 0.0587  # parse still ran
+    enriched = EnrichStep(config)(normalized.value, normalized.key, Meta("news.normalized", 0, 0))
+    doc = orjson.loads(enriched.value)
+    assert enriched.topic == ENRICHED and doc["entities"] == [] and doc["temporal"] == []
+    assert set(doc["timing"]["stages_ms"]) == {"parse", "identity"}
