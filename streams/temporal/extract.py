@@ -65,6 +65,9 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_" or "\u064b" <= ch <= "\u0652" or ch == "\u0640"
 
 
+_MAX_OPENING_PUNCTUATION = 16  # `(«` and the like; a longer run before a word is not its opening
+
+
 def _word_starts(text: str, anchor: int, back: int) -> list[int]:
     """The anchor itself, the start of its word, then the starts of up to `back` words before, on its line.
 
@@ -75,9 +78,11 @@ def _word_starts(text: str, anchor: int, back: int) -> list[int]:
     j = max(text.rfind(" ", 0, anchor), line) + 1
     starts = [anchor]
     for _ in range(back + 1):
-        k = j
-        while k < anchor and not _is_word(text[k]):
+        k, stop = j, min(anchor, j + _MAX_OPENING_PUNCTUATION)
+        while k < stop and not _is_word(text[k]):
             k += 1  # opening punctuation: the word starts after it
+        if k == stop:
+            k = anchor  # no word opens here: a long run of marks (fuzzed `!!!…`) is scanned once, not per anchor
         if k != starts[-1] and k < len(text):
             starts.append(k)
         if j <= line + 1:
