@@ -88,10 +88,24 @@ def split_scraped(text: str) -> ScrapedText:
 
 def parse(raw: bytes, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> Article:
     """One raw message → an `Article` (not yet normalized). Raises `Rejected` with a reason code."""
+    if raw[:1] == b"{" and len(raw) <= max_bytes and b"\x7f" not in raw:
+        # The usual envelope, read straight from the bytes: orjson checks the UTF-8 itself, and valid
+        # JSON holds no raw control characters (`decode` would find none). Anything it refuses takes the
+        # long way below, which names the reason.
+        try:
+            env = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            return _from_envelope(env)
     text = decode(raw, max_bytes)
     head = text.lstrip()[:1]
     if head == "{":
-        return _from_envelope(text)
+        try:
+            env = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise Rejected(errors.MALFORMED_JSON, str(exc)) from None
+        return _from_envelope(env)
     if head == "[" and _is_json(text):  # a JSON array is data, not news; `[عاجل] …` headlines are news
         raise Rejected(errors.INVALID_ENVELOPE, "expected a JSON object, got an array")
     return _from_scraped(text)
@@ -118,11 +132,7 @@ def _from_scraped(text: str, article: Article | None = None) -> Article:
     return article
 
 
-def _from_envelope(text: str) -> Article:
-    try:
-        env = orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        raise Rejected(errors.MALFORMED_JSON, str(exc)) from None
+def _from_envelope(env) -> Article:
     if not isinstance(env, dict):
         raise Rejected(errors.INVALID_ENVELOPE, f"expected a JSON object, got {type(env).__name__}")
     for key in _STRING_FIELDS:
