@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from agents import metrics
+from agents import metrics, recovery_order  # noqa: F401  (recovery_order: Faust's end of recovery, reordered)
 from agents.consumer import App
 from agents.fetch_wait import set_fetch_max_wait
 from agents.kafka_security import faust_credentials
