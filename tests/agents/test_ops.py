@@ -27,6 +27,14 @@ def _series(metrics_text: str, *prefixes: str) -> str:
     return "\n".join(line for line in metrics_text.splitlines() if line.startswith(prefixes))
 
 
+def _try(read) -> str:
+    """A diagnostic that must not hide the failure it explains (a loaded worker can time out a scrape)."""
+    try:
+        return read()
+    except OSError as exc:
+        return f"(unavailable: {exc})"
+
+
 def _get(port: int, path: str) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=3) as r:
         return r.read().decode()
@@ -125,9 +133,9 @@ def test_lag_rises_while_the_worker_is_stopped_and_falls_after_it_catches_up(tmp
             _wait_for(lambda: _lag(_get(exporter_port, "/metrics"), "news.raw") == 0
                       and _lag(_get(exporter_port, "/metrics"), "news.normalized") == 0, 90, "lag to fall")
         except AssertionError as exc:  # rare on CI: say whether the worker stalled or the lag reading did
-            raise AssertionError(f"{exc}\nexporter:\n{_series(_get(exporter_port, '/metrics'), 'khabar_consumer_lag')}"
-                                 f"\nworker:\n{_series(worker.metrics(), 'khabar_messages_total', 'khabar_consumer_lag')}"
-                                 ) from None
+            exporter_lag = _try(lambda: _series(_get(exporter_port, "/metrics"), "khabar_consumer_lag"))
+            worker_counts = _try(lambda: _series(worker.metrics(), "khabar_messages_total", "khabar_consumer_lag"))
+            raise AssertionError(f"{exc}\nexporter:\n{exporter_lag}\nworker:\n{worker_counts}") from None
         _wait_for(lambda: _lag(worker.metrics(), "news.raw") == 0 and "khabar_consumer_lag_messages{" in
                   worker.metrics(), 30, "the worker's own lag gauge at 0")
     finally:
