@@ -63,25 +63,12 @@ async def ack(app, events: list) -> None:
     """Mark events processed; their offsets become committable once every earlier offset is too.
 
     First hands the table writes the batch made to the producer: Faust queues those in a buffer that one
-    background task drains, and while it holds more than 100 Faust stops delivering messages to every
-    agent (a busy batch loop starved it into long stalls).
+    background task drains a message per loop turn, and while it holds more than 100 Faust stops
+    delivering messages to every agent (a busy batch loop starved it into long stalls).
     """
-    await flush_table_writes(app.producer.buffer)
+    await app.producer.buffer.flush()
     for event in events:
         event.ack()
-
-
-async def flush_table_writes(buffer) -> None:
-    """Wait until Faust's producer buffer (table changelog writes) is empty.
-
-    Faust's own `flush()` waits for the messages one by one, each with `wait_for` and a timer: about 100 µs
-    of loop machinery per table write, and the trending counts write several per article. The buffer's task
-    sends everything queued in one turn of the loop, so yielding until it is empty waits the same.
-    """
-    while buffer.size:
-        if buffer.state != "running":
-            await buffer.flush()  # raises: nothing will drain it
-        await asyncio.sleep(0)
 
 
 class Yielder:

@@ -17,7 +17,7 @@ import orjson
 from faust.types import TP
 
 from agents import metrics
-from agents.batches import ack, event_batches, flush_table_writes, set_current_event
+from agents.batches import ack, event_batches, set_current_event
 from agents.steps import ENRICHED, EnrichStep
 from schemas.wire import alert_event
 from streams import dedup, trending
@@ -187,7 +187,7 @@ def _register_trending(khabar, app, settings, t):
                 for key, n in counts.items():
                     buckets[key] += n
                     if buffer.size >= 64:  # hand changelog writes over before Faust's 100-message brake
-                        await flush_table_writes(buffer)
+                        await buffer.flush()
             await ack(app, events)
 
     def my_types() -> set[str]:
