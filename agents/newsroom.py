@@ -17,7 +17,7 @@ import orjson
 from faust.types import TP
 
 from agents import metrics
-from agents.batches import ack, event_batches, set_current_event
+from agents.batches import Held, event_batches, set_current_event
 from agents.steps import ENRICHED, EnrichStep
 from schemas.wire import alert_event
 from streams import dedup, trending
@@ -88,6 +88,27 @@ class MentionSums:
                 total[canonical] = total.get(canonical, 0) + n
 
 
+class _Counts:
+    """Mention counts summed since the last write, and for each key an event in its bucket and partition."""
+
+    def __init__(self) -> None:
+        self.tally = trending.Tally()
+        self.writers: dict[tuple, object] = {}
+
+
+def flush_when_due(held: Held, write):
+    """A timer body flushing `held` once it is due, for when no new batch comes to do it."""
+    async def flush() -> None:
+        # A timer that raises stops the whole worker: log instead. Unwritten messages stay unacked, so their
+        # partition's commits wait for them and a restart or rebalance reads them again.
+        if held.due():
+            try:
+                await held.flush(write)
+            except Exception:
+                log.exception("flushing held sums failed")
+    return flush
+
+
 def register(khabar) -> None:
     """Tables, agents and the trending timer; wraps `khabar.enrich_step` with dedup. Call before the stage
     agents are registered."""
@@ -100,12 +121,16 @@ def register(khabar) -> None:
             khabar.enrich_step, Deduplicator(dedup_table, settings.dedup_window_s, settings.dedup_min_similarity))
 
     match_alerts = _alerts(khabar, app, t)
-    send_mentions = _register_trending(khabar, app, settings, t)
+    send_mentions, flush_s = _register_trending(khabar, app, settings, t)
+
+    # Alerts go out at once; mentions are summed for up to trending_flush_s (acks wait for them), as
+    # a message on news.entity-mentions costs the worker about as much as the counts it carries.
+    held = Held(app, lambda: MentionSums(settings.trending_hop_step_s), flush_s)
 
     async def newsroom(stream):
         # One pass over news.enriched for both subscribers' needs: a Faust event costs more than either.
         async for events in event_batches(stream, settings.batch_max):
-            mentions = MentionSums(settings.trending_hop_step_s)
+            mentions = held.take(events)
             for event in events:
                 try:
                     doc = orjson.loads(event.message.value or b"")
@@ -113,10 +138,11 @@ def register(khabar) -> None:
                     continue
                 await match_alerts(doc)
                 mentions.add(doc, event.message.timestamp)
-            await send_mentions(mentions)
-            await ack(app, events)
+            if held.due():
+                await held.flush(send_mentions)
 
     app.agent(khabar.topics[ENRICHED], name="newsroom")(newsroom)
+    app.timer(flush_s, name="mentions-flush")(flush_when_due(held, send_mentions))
 
 
 def _alerts(khabar, app, t):
@@ -148,7 +174,8 @@ def _alerts(khabar, app, t):
 
 
 def _register_trending(khabar, app, settings, t):
-    """Mention counts in one bucket table; a timer ranks closed windows. Returns the mentions fan-out."""
+    """Mention counts in one bucket table; a timer ranks closed windows. Returns the mentions fan-out and
+    how long sums may be held before they are written."""
     mentions_topic = app.topic(t.mentions, key_serializer="raw", value_serializer="raw")
     trending_topic = app.topic(t.trending, key_serializer="raw", value_serializer="raw")
     grace, step = settings.trending_grace_s, settings.trending_hop_step_s
@@ -159,7 +186,9 @@ def _register_trending(khabar, app, settings, t):
         "tumbling": (settings.trending_tumbling_s, settings.trending_tumbling_s),
         "hopping": (settings.trending_hopping_s, step),
     }
-    buckets = app.Table("trending-buckets", default=int, partitions=settings.partitions).tumbling(
+    # Values are {canonical: count} dicts, one per type, bucket and shard (streams/trending.py); a new
+    # table name, as the earlier one held a count per entity.
+    buckets = app.Table("trending-counts", default=None, partitions=settings.partitions).tumbling(
         step, expires=max(settings.trending_tumbling_s, settings.trending_hopping_s) + max(60.0, 4 * grace))
     type_partition: dict[str, int] = {}  # types this worker counted, and their partition
     emitted: dict[tuple[str, float], float] = {}  # (kind, window start) → when
@@ -170,25 +199,39 @@ def _register_trending(khabar, app, settings, t):
 
     buffer = app.producer.buffer
 
+    async def write_counts(counts: _Counts) -> None:
+        # One table write per type, bucket and shard the mentions touched.
+        for key, sums in counts.tally.sums.items():
+            set_current_event(counts.writers[key])  # its timestamp picks the bucket, its partition the changelog
+            etype, _bucket, shard = key
+            table_key = trending.table_key(etype, str(shard))
+            try:
+                current = buckets[table_key].current()
+            except KeyError:  # the table has no default: a missing key raises
+                current = None
+            buckets[table_key] = trending.Tally.merged_into(current, sums)
+            if buffer.size >= 64:  # hand changelog writes over before Faust's 100-message brake
+                await buffer.flush()
+
+    # Mentions wait up to flush_s in the newsroom agent and again here: both within the grace.
+    flush_s = min(settings.trending_flush_s, grace / 4)
+    held = Held(app, _Counts, flush_s)
+
     async def count(stream):
         async for events in event_batches(stream, settings.batch_max):
-            # Sum the batch per bucket first: one table (and changelog) write per entity and bucket.
-            sums: dict[float, tuple[object, dict[str, int]]] = {}
+            counts = held.take(events)
             for event in events:
-                etype = (event.message.key or b"").decode()
-                type_partition[etype] = event.message.partition
-                bucket = event.message.timestamp // step * step
-                _, counts = sums.setdefault((bucket, event.message.partition), (event, {}))
-                for canonical, n in orjson.loads(event.message.value or b"{}").items():
-                    key = trending.table_key(etype, canonical)
-                    counts[key] = counts.get(key, 0) + n
-            for event, counts in sums.values():
-                set_current_event(event)  # its timestamp picks the bucket, its partition the changelog
-                for key, n in counts.items():
-                    buckets[key] += n
-                    if buffer.size >= 64:  # hand changelog writes over before Faust's 100-message brake
-                        await buffer.flush()
-            await ack(app, events)
+                message = event.message
+                etype = (message.key or b"").decode()
+                type_partition[etype] = message.partition
+                bucket = message.timestamp // step * step
+                for key in counts.tally.add(etype, bucket, orjson.loads(message.value or b"{}")):
+                    counts.writers[key] = event
+            if held.due():
+                await held.flush(write_counts)
+
+    app.agent(mentions_topic, name="trending-count")(count)
+    app.timer(flush_s, name="trending-flush")(flush_when_due(held, write_counts))
 
     def my_types() -> set[str]:
         # Standby replicas hold other workers' counts too: rank only the types of partitions we own.
@@ -215,7 +258,6 @@ def _register_trending(khabar, app, settings, t):
             if now - at > 2 * settings.trending_hopping_s + 3600:
                 del emitted[k]
 
-    app.agent(mentions_topic, name="trending-count")(count)
     tick = max(0.5, min(5.0, settings.trending_tumbling_s / 5, step / 5))
     app.timer(tick, name="trending-rank")(rank_closed_windows)
-    return send_mentions
+    return send_mentions, flush_s

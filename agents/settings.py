@@ -77,6 +77,7 @@ class Settings:
     trending_hop_step_s: float = 300.0
     trending_top_n: int = 10
     trending_grace_s: float = 5.0  # a window is ranked this long after it ends, for stragglers
+    trending_flush_s: float = 1.0  # mention counts are summed in memory this long before a table write
     # Broker security, as in aiokafka and Faust; agents/kafka_security.py turns these into client options.
     security_protocol: str = "PLAINTEXT"  # PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL
     sasl_mechanism: str = "PLAIN"  # PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512

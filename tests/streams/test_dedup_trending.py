@@ -1,5 +1,6 @@
 """Duplicates (exact and near, within a window) and trending window ranking, without Kafka."""
 import gzip
+import zlib
 import json
 
 import pytest
@@ -104,8 +105,8 @@ def test_near_copies_need_a_known_source():
 
 
 def test_tumbling_and_hopping_windows_are_sums_of_buckets():
-    items = [(("LOC\tطرابلس", (0.0, 299.9)), 2), (("LOC\tطرابلس", (300.0, 599.9)), 3),
-             (("LOC\tمصر", (600.0, 899.9)), 5), (("ORG\tرويترز", (300.0, 599.9)), 1)]
+    items = [(("LOC\t1", (0.0, 299.9)), {"طرابلس": 2}), (("LOC\t1", (300.0, 599.9)), {"طرابلس": 3}),
+             (("LOC\t4", (600.0, 899.9)), {"مصر": 5}), (("ORG\t0", (300.0, 599.9)), {"رويترز": 1})]
     buckets = trending.bucket_counts(items, types={"LOC"})
     tumbling = trending.compose_windows(buckets, 600.0, 600.0, 300.0, now=2000.0, grace_s=5.0)
     assert tumbling == {0.0: {"LOC": {"طرابلس": 5}}, 600.0: {"LOC": {"مصر": 5}}}
@@ -114,3 +115,25 @@ def test_tumbling_and_hopping_windows_are_sums_of_buckets():
     assert hopping[-300.0] == {"LOC": {"طرابلس": 2}} and hopping[600.0] == {"LOC": {"مصر": 5}}
     # A window that has not ended (plus grace) is not composed yet.
     assert 600.0 not in trending.compose_windows(buckets, 600.0, 600.0, 300.0, now=1203.0, grace_s=5.0)
+
+
+def test_a_tally_sums_per_type_bucket_and_stable_shard_and_merges_into_a_new_value():
+    tally = trending.Tally(shards=4)
+    first = tally.add("LOC", 300.0, {"طرابلس": 2, "مصر": 1, "جنيف": 0})
+    again = tally.add("LOC", 300.0, {"طرابلس": 3})
+    tally.add("LOC", 600.0, {"طرابلس": 1})
+    tally.add("PERS", 300.0, {"حفتر": 1})
+    assert again == []  # the key was already there: nothing new touched
+    assert sorted(first) == sorted({("LOC", 300.0, trending.shard_of(n, 4)) for n in ("طرابلس", "مصر")})
+    tripoli = ("LOC", 300.0, trending.shard_of("طرابلس", 4))
+    assert tally.sums[tripoli]["طرابلس"] == 5 and "جنيف" not in str(tally.sums)
+    assert tally.sums[("LOC", 600.0, trending.shard_of("طرابلس", 4))] == {"طرابلس": 1}
+    # The shard of a name must not depend on the process (it picks a table key that outlives it).
+    assert trending.shard_of("طرابلس", 8) == zlib.crc32("طرابلس".encode()) % 8
+    current = {"طرابلس": 10}
+    merged = trending.Tally.merged_into(current, tally.sums[tripoli])
+    assert merged["طرابلس"] == 15 and current == {"طرابلس": 10}
+    assert trending.Tally.merged_into(None, {"مصر": 1}) == {"مصر": 1}
+    # Shards of one type and bucket merge back into one ranking.
+    items = [((trending.table_key(t, str(sh)), (b, b + 299.9)), counts) for (t, b, sh), counts in tally.sums.items()]
+    assert trending.bucket_counts(items)[300.0] == {"LOC": {"طرابلس": 5, "مصر": 1}, "PERS": {"حفتر": 1}}
