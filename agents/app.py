@@ -100,12 +100,13 @@ class Khabar:
         from agents import newsroom
         from agents.stage_agent import stage_agent
 
-        newsroom.register(self)  # dedup (wraps enrich_step), alerts, trending: before the stage agents
+        newsroom.register(self)  # dedup (wraps enrich_step), alerts, trending (self.newsroom): before the stages
         if self.settings.topology == "fused":
-            stage_agent(self, "fused", self.topics["raw"], FusedStep(self.normalize_step, self.enrich_step))
+            stage_agent(self, "fused", self.topics["raw"], FusedStep(self.normalize_step, self.enrich_step),
+                        sink=self.newsroom)
         else:
             stage_agent(self, "normalize", self.topics["raw"], self.normalize_step)
-            stage_agent(self, "enrich", self.topics[NORMALIZED], self.enrich_step)
+            stage_agent(self, "enrich", self.topics[NORMALIZED], self.enrich_step, sink=self.newsroom)
 
     def _register_hooks(self) -> None:
         app = self.app

@@ -2,8 +2,8 @@
 
 Topology (keys in brackets):
   news.normalized [dedup key: source + MinHash bucket] → enrich (+ dedup table) → news.enriched [id]
-  news.enriched → newsroom: alerts (+ rules global table ← news.alert-rules [rule name]) → news.alerts
-                            and mentions fan-out → news.entity-mentions [type] → counts (bucket table)
+     and, from the same agent (NewsroomSink): alerts (+ rules global table ← news.alert-rules [rule name])
+     → news.alerts, and the mentions fan-out → news.entity-mentions [type] → counts (bucket table)
   a timer composes tumbling and hopping windows from the buckets and ranks them → news.trending [type]
 The logic lives in streams/ (rules, dedup, trending); these are the thin Kafka-facing loops.
 """
@@ -18,7 +18,7 @@ from faust.types import TP
 
 from agents import metrics
 from agents.batches import Held, event_batches, set_current_event
-from agents.steps import ENRICHED, EnrichStep
+from agents.steps import EnrichStep
 from schemas.wire import alert_event
 from streams import dedup, trending
 from streams.rules import RuleCache, match_rules
@@ -120,29 +120,40 @@ def register(khabar) -> None:
         khabar.enrich_step = DedupEnrichStep(
             khabar.enrich_step, Deduplicator(dedup_table, settings.dedup_window_s, settings.dedup_min_similarity))
 
-    match_alerts = _alerts(khabar, app, t)
-    send_mentions, flush_s = _register_trending(khabar, app, settings, t)
+    # Sums wait up to flush_s before they are sent or written: well within the grace, twice.
+    flush_s = min(settings.trending_flush_s, settings.trending_grace_s / 4)
+    khabar.newsroom = NewsroomSink(app, _alerts(khabar, app, t),
+                                   _register_trending(khabar, app, settings, t, flush_s),
+                                   settings.trending_hop_step_s, flush_s)
 
-    # Alerts go out at once; mentions are summed for up to trending_flush_s (acks wait for them), as
-    # a message on news.entity-mentions costs the worker about as much as the counts it carries.
-    held = Held(app, lambda: MentionSums(settings.trending_hop_step_s), flush_s)
 
-    async def newsroom(stream):
-        # One pass over news.enriched for both subscribers' needs: a Faust event costs more than either.
-        async for events in event_batches(stream, settings.batch_max):
-            mentions = held.take(events)
-            for event in events:
-                try:
-                    doc = orjson.loads(event.message.value or b"")
-                except orjson.JSONDecodeError:
-                    continue
-                await match_alerts(doc)
-                mentions.add(doc, event.message.timestamp)
-            if held.due():
-                await held.flush(send_mentions)
+class NewsroomSink:
+    """Alerts and the mentions fan-out for each enriched event, in the agent that made it (enrich, or fused).
 
-    app.agent(khabar.topics[ENRICHED], name="newsroom")(newsroom)
-    app.timer(flush_s, name="mentions-flush")(flush_when_due(held, send_mentions))
+    The event is at hand there as a dict; a newsroom agent of its own re-read every article from
+    news.enriched, and that consume and decode cost a third of the worker's CPU with the NLP off. Alerts go
+    out at once. Mentions are summed per type and bucket for up to `flush_s` and the agent's messages are
+    acked only once those sums are sent: a message on news.entity-mentions costs the worker about as much
+    as the counts it carries. A crash re-delivers both (at least once). Events that something else writes
+    to news.enriched are not alerted on or counted.
+    """
+
+    def __init__(self, app, match_alerts, send_mentions, step_s: float, flush_s: float) -> None:
+        self.match_alerts, self.send_mentions = match_alerts, send_mentions
+        self.held = Held(app, lambda: MentionSums(step_s), flush_s)
+        app.timer(flush_s, name="mentions-flush")(flush_when_due(self.held, send_mentions))
+
+    def take(self, events: list) -> MentionSums:
+        """Takes over acking `events`; returns the sums to add their enriched events to."""
+        return self.held.take(events)
+
+    async def on_enriched(self, doc: dict, mentions: MentionSums, message_ts: float) -> None:
+        await self.match_alerts(doc)
+        mentions.add(doc, message_ts)
+
+    async def end_batch(self) -> None:
+        if self.held.due():
+            await self.held.flush(self.send_mentions)
 
 
 def _alerts(khabar, app, t):
@@ -173,9 +184,8 @@ def _alerts(khabar, app, t):
 
 
 
-def _register_trending(khabar, app, settings, t):
-    """Mention counts in one bucket table; a timer ranks closed windows. Returns the mentions fan-out and
-    how long sums may be held before they are written."""
+def _register_trending(khabar, app, settings, t, flush_s: float):
+    """Mention counts in one bucket table; a timer ranks closed windows. Returns the mentions fan-out."""
     mentions_topic = app.topic(t.mentions, key_serializer="raw", value_serializer="raw")
     trending_topic = app.topic(t.trending, key_serializer="raw", value_serializer="raw")
     grace, step = settings.trending_grace_s, settings.trending_hop_step_s
@@ -213,8 +223,6 @@ def _register_trending(khabar, app, settings, t):
             if buffer.size >= 64:  # hand changelog writes over before Faust's 100-message brake
                 await buffer.flush()
 
-    # Mentions wait up to flush_s in the newsroom agent and again here: both within the grace.
-    flush_s = min(settings.trending_flush_s, grace / 4)
     held = Held(app, _Counts, flush_s)
 
     async def count(stream):
@@ -260,4 +268,4 @@ def _register_trending(khabar, app, settings, t):
 
     tick = max(0.5, min(5.0, settings.trending_tumbling_s / 5, step / 5))
     app.timer(tick, name="trending-rank")(rank_closed_windows)
-    return send_mentions, flush_s
+    return send_mentions

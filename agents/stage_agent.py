@@ -11,7 +11,9 @@ from agents import metrics
 from agents.batches import Yielder, ack, event_batches, set_current_event
 
 
-def stage_agent(khabar, stage: str, source, step) -> None:
+def stage_agent(khabar, stage: str, source, step, sink=None) -> None:
+    """`sink` (the NewsroomSink) sees each enriched event this agent makes, and acks the messages once the
+    mentions summed from them are sent."""
     from agents.app import message_meta
 
     in_topic = source.get_topic_name()
@@ -29,12 +31,19 @@ def stage_agent(khabar, stage: str, source, step) -> None:
             in_flight.set(len(events))
             messages_in.inc(len(events))
             bytes_in.inc(sum(len(e.message.value or b"") for e in events))
+            mentions = sink.take(events) if sink else None
             for event in events:
                 message = event.message
                 set_current_event(event)  # the dedup table writes to this message's partition
-                await produce(stage, step(message.value, message.key, message_meta(message)))
+                out = step(message.value, message.key, message_meta(message))
+                await produce(stage, out)
+                if mentions is not None and out.event is not None:
+                    await sink.on_enriched(out.event, mentions, message.timestamp)
                 await pause()
-            await ack(app, events)  # after every output of the batch is with the producer (flushed before commits)
+            if sink:
+                await sink.end_batch()
+            else:
+                await ack(app, events)  # after every output of the batch is with the producer (flushed before commits)
             in_flight.set(0)
             last.set(time.time())
 

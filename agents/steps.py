@@ -43,6 +43,7 @@ class Output:
     value: bytes
     reason: str | None = None  # for dead letters
     stage: str | None = None  # which stage made it, when one step runs several (FusedStep)
+    event: dict | None = None  # an enriched event as a dict, for the newsroom sink (no decode of `value`)
 
 
 def _observe(stage: str, seconds: float) -> None:
@@ -110,7 +111,8 @@ class EnrichStep:
         if article.message_timestamp_ms:
             pipeline_ms = max(0.0, time.time() * 1000 - article.message_timestamp_ms)
             metrics.END_TO_END.observe(pipeline_ms / 1000)
-        return Output(ENRICHED, article.id.encode(), orjson.dumps(enriched_event(article, pipeline_ms)))
+        event = enriched_event(article, pipeline_ms)
+        return Output(ENRICHED, article.id.encode(), orjson.dumps(event), event=event)
 
     def enrich(self, article):
         if self.config.folds and not (article.folded_title or article.folded_body):  # a decoded event: not

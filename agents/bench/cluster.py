@@ -149,7 +149,7 @@ class Cluster:
 
     def wait_idle(self, busy_below: float = 0.1, timeout: float = 120.0) -> float:
         """Seconds until every worker uses less than `busy_below` of a core over a second: after the last
-        enriched message, the newsroom agents (alerts, mentions, trending) may still be working."""
+        enriched message, the trending count agent and its timers may still be working."""
         start = time.monotonic()
         while time.monotonic() - start < timeout:
             before = [w.cpu_seconds() for w in self.workers]

@@ -198,7 +198,7 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         progress.phase(f"e2e: {e2e.rate.per_s:.1f} articles/s over {e2e.rate.span_s:.1f}s"
                        + ("" if e2e.complete else f" (only {e2e.rate.count}/{count} arrived)"))
 
-        # The newsroom agents (mentions, trending windows, alerts) run behind the enrich agent and keep the
+        # The trending count agent (held sums, windows) runs behind the enrich agent and can keep the
         # worker busy after the last enriched message; latency must start from an idle worker.
         progress.phase(f"e2e: waiting (at most {drain_cap:.0f}s) for the worker to go idle")
         out = opts.profile_dir / "e2e_drain.speedscope.json" if profiling else None
