@@ -11,6 +11,7 @@ import numpy as np
 
 from streams.entities.gazetteer import Gazetteer
 from streams.entities.namelike import NameLikeness
+from streams.entities.outside import OUTSIDE_FEATURE
 from streams.normalize import fold_arabic
 from streams.tokenize import proclitic_splits
 
@@ -55,8 +56,10 @@ class WordFeatures:
 
     def __init__(self, gazetteer: Gazetteer, clusters: dict[str, str] | None = None,
                  weights: dict[str, np.ndarray] | None = None, namelike: NameLikeness | None = None,
-                 profile: dict[str, tuple[str, ...]] | None = None) -> None:
+                 profile: dict[str, tuple[str, ...]] | None = None, outside_words=None) -> None:
         self.gazetteer = gazetteer
+        # Tagging only (see outside.py): words train keeps outside names get the `OUTSIDE_FEATURE` penalty.
+        self.outside_words = outside_words
         self.namelike = namelike
         self.profile = profile or {}  # folded word → how WikiFANE labels it (see labelprofile.py)
         self.clusters = clusters or {}
@@ -169,6 +172,8 @@ class WordFeatures:
         # How WikiFANE labels the word, else the first of its clitic-stripped readings that WikiFANE has.
         profile = self.profile.get(f) or next((p for s in stems if (p := self.profile.get(s))), ())
         own += profile
+        if self.outside_words is not None and self.outside_words.covers(f, stems):
+            own.append(OUTSIDE_FEATURE)
         cluster = self.clusters.get(f) or next((self.clusters[s] for s in stems if s in self.clusters), None)
         if cluster:
             own += [f"c4={cluster[:4]}", f"c8={cluster[:8]}", f"c={cluster}"]

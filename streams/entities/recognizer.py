@@ -5,6 +5,8 @@ import json
 import os
 from bisect import bisect_left
 
+import numpy as np
+
 from streams.article import Article, Mention
 from streams.entities.canonical import canonical_form, folded_key, group_mentions
 from streams.entities.clusters import load_clusters
@@ -13,6 +15,7 @@ from streams.entities.gazetteer import Gazetteer
 from streams.entities.geo import Geocoder
 from streams.entities.labelprofile import load_profile
 from streams.entities.namelike import NameLikeness
+from streams.entities.outside import OUTSIDE_FEATURE, OutsideWords
 from streams.entities.tagger import SequenceTagger, bio_to_spans
 from streams.tokenize import tokenize
 
@@ -35,12 +38,23 @@ class EntityRecognizer:
         self.model_dir = model_dir or DEFAULT_MODEL_DIR
         self.gazetteer = Gazetteer.load(self.model_dir)
         self.tagger = SequenceTagger.load(self.model_dir)
-        self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir), self.tagger.weights,
-                                     NameLikeness.load(self.model_dir), load_profile(self.model_dir))
+        decoding = _decoding(self.model_dir)
+        weights = self.tagger.weights
+        # Words train keeps outside names (outside.py): a constant off their scores for every entity label.
+        outside_words = OutsideWords.load(self.model_dir)
+        self.outside_word_penalty = float(decoding.get("outside_word_penalty", 0.0)) if outside_words else 0.0
+        if self.outside_word_penalty:
+            penalty = np.array([0.0 if label == "O" else -self.outside_word_penalty for label in self.tagger.labels])
+            weights = {**weights, OUTSIDE_FEATURE: penalty}
+        else:
+            outside_words = None
+        self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir), weights,
+                                     NameLikeness.load(self.model_dir), load_profile(self.model_dir),
+                                     outside_words)
         self.geocoder = Geocoder.load(self.model_dir)
         # The CRF is cautious (precision well above recall); a constant taken off every O score, tuned on
         # held-out training sentences at training time, trades some of that precision for recall.
-        self.outside_penalty = _decoding(self.model_dir).get("outside_penalty", 0.0)
+        self.outside_penalty = decoding.get("outside_penalty", 0.0)
         self.propagate = True
         self.propagate_types = {"PERS", "LOC", "ORG", "MISC"}
 

@@ -226,3 +226,30 @@ def test_a_club_named_after_its_city_is_an_organisation_in_a_match_report(recogn
     recognizer(article)
     found = {(m.type, article.body[m.start:m.end]) for m in article.entities}
     assert ("ORG", "بنفيكا") in found
+
+
+def test_outside_words_back_off_to_the_stem_only_for_words_train_never_showed():
+    from streams.entities.outside import OutsideWords
+
+    sents = [with_spans([("قال", "O"), ("الحارس", "O"), ("إن", "O"), ("راوول", "B-PERS")]),
+             with_spans([("الحارس", "O"), ("والحارس", "B-PERS"), ("قال", "O")])]
+    outside = OutsideWords.from_sentences(sents)
+    assert outside.covers("قال") and outside.covers("الحارس")
+    assert not outside.covers("ان")  # seen once only
+    assert not outside.covers("راوول")
+    assert outside.covers("للحارس")  # never seen: its stem الحارس is an outside word
+    assert not outside.covers("والحارس")  # seen inside a name: its own count wins over the stem's
+
+
+def test_a_name_does_not_run_on_over_a_common_word_after_it(recognizer, tmp_path):
+    import json
+    import shutil
+
+    assert recognizer.outside_word_penalty > 0
+    text = "وأضاف راوول الهدف الثاني بضربة رأسية اثر تمريرة من زميله ."
+    assert [(m.type, m.text) for m in recognizer.find(text)] == [("PERS", "راوول")]
+    plain = tmp_path / "model"
+    shutil.copytree(recognizer.model_dir, plain)
+    decoding = json.loads((plain / "decoding.json").read_text())
+    (plain / "decoding.json").write_text(json.dumps({**decoding, "outside_word_penalty": 0}))
+    assert [(m.type, m.text) for m in EntityRecognizer(str(plain)).find(text)] == [("PERS", "راوول الهدف")]
