@@ -351,6 +351,12 @@ def write_readme(output_dir: str, result: dict) -> None:
         " 2006): its gain is document-level, which the sentence-per-article scores cannot show, and a second pass"
         " (emissions and Viterbi twice, a lower bound on its cost) took the stage from 162-165 to 133 articles/s,"
         " under the 150 budget."),
+        ("- The WikiFANE label profile (`--label-profile`) again, on top of the clubs and the outside-word prior:"
+        " holdouts 0.795 / 0.689 / 0.771, mean 0.752 (0.792 / 0.683 / 0.764, mean 0.747 without the prior); dev"
+        " 0.743 (LOC 0.879, MISC 0.493, ORG 0.643, PERS 0.764), dev tagged by the three holdout models 0.733 vs"
+        " 0.727. Still off by default: the match report `فاز هامبورغ على بنفيكا بهدفين في دوري أبطال أوروبا`"
+        " loses the club `بنفيكا` (a 0.4 margin: its O → O transition is stronger), `محمود صبري ابو تريكة امل"
+        " الاهلي` is read as one name, and dev ORG drops 0.655 → 0.643; a candidate for the next round."),
         "- ANERcorp leaves `حكومة X` outside entities, so the model does too (e.g. حكومة الوفاق).",
         ("- Geocoding: a country's coordinates are its capital's; an ambiguous place takes the reading in the"
          " country the article votes for (countries named ×3, demonyms such as الليبية and unambiguous places ×1),"
