@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import logging
 
-import faust
-
 from agents import metrics, recovery_order  # noqa: F401  (recovery_order: Faust's end of recovery, reordered)
+from agents.consumer import App
 from agents.fetch_wait import set_fetch_max_wait
 from agents.kafka_security import faust_credentials
 from agents.settings import Settings
@@ -27,7 +26,7 @@ class Khabar:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.app = faust.App(
+        self.app = App(
             settings.app_id,
             broker=settings.broker,
             broker_credentials=faust_credentials(settings),
