@@ -1,7 +1,7 @@
 """Duplicates (exact and near, within a window) and trending window ranking, without Kafka."""
 import gzip
-import zlib
 import json
+import zlib
 
 import pytest
 
