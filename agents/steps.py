@@ -46,8 +46,14 @@ class Output:
     event: dict | None = None  # an enriched event as a dict, for the newsroom sink (no decode of `value`)
 
 
+_stage_duration: dict[str, object] = {}  # stage → its histogram child: `labels()` takes a lock each call
+
+
 def _observe(stage: str, seconds: float) -> None:
-    metrics.STAGE_DURATION.labels(stage=stage).observe(seconds)
+    child = _stage_duration.get(stage)
+    if child is None:
+        child = _stage_duration[stage] = metrics.STAGE_DURATION.labels(stage=stage)
+    child.observe(seconds)
 
 
 class NormalizeStep:
