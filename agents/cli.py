@@ -445,7 +445,7 @@ def alerts(broker, webhook, group, topic, max_attempts) -> None:
 @click.option("--seconds", type=float, default=20.0, show_default=True,
               help="Target length of each throughput phase (message count estimated from in-process speed).")
 @click.option("--workers-max", type=int, default=2, show_default=True,
-              help="Scale-out up to this many workers in one group (each on a fresh broker).")
+              help="Scale-out up to this many workers in one group (each on a fresh broker, after one worker alone).")
 @click.option("--latency-seconds", type=float, default=10.0, show_default=True,
               help="How long the paced producer runs for the latency phase.")
 @click.option("--inprocess-articles", type=int, default=None, help="Limit the in-process phase to N articles.")

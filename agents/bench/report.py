@@ -19,7 +19,7 @@ _NOTES = {
     "plumbing_worker_cpu_ms": "worker CPU per message, no NLP stages",
     "passthrough_per_s": "bare aiokafka consume→produce, same messages",
     "plumbing_ratio": "plumbing / pass-through",
-    "scaleout": "e2e with workers_max workers / with 1",
+    "scaleout": "e2e with workers_max workers / with 1, measured back to back",
     "e2e_drain_s": "worker still busy after the last enriched output (trending counts)",
     "e2e_sustained_per_s": "messages / (e2e span + drain): downstream work included",
     "p50_ms": "raw → enriched Kafka timestamps, at half e2e rate",

@@ -44,7 +44,7 @@ def test_quick_bench_reports_consistent_numbers():
     assert close(result["efficiency"], result["e2e_per_s"] / result["inprocess_per_s"])
     assert close(result["plumbing_ratio"], result["plumbing_per_s"] / result["passthrough_per_s"])
     by_workers = result["e2e_per_s_by_workers"]
-    assert close(by_workers["1"], result["e2e_per_s"])
+    assert set(by_workers) == {"1", "2"} and "scale1_worker_cpu_ms" in result  # measured next to each other
     assert close(result["scaleout"], by_workers["2"] / by_workers["1"])
     assert result["p50_ms"] <= result["p99_ms"]
     assert result["e2e_complete"] and result["plumbing_complete"]
