@@ -118,6 +118,10 @@ class Held:
     def due(self) -> bool:
         return bool(self.events) and time.monotonic() - self.since >= self.every_s
 
+    async def flush_if_due(self, write) -> None:
+        if self.due():
+            await self.flush(write)
+
     async def flush(self, write) -> None:
         async with self._lock:
             state, events, current = self.state, self.events, self._current()

@@ -101,11 +101,10 @@ def flush_when_due(held: Held, write):
     async def flush() -> None:
         # A timer that raises stops the whole worker: log instead. Unwritten messages stay unacked, so their
         # partition's commits wait for them and a restart or rebalance reads them again.
-        if held.due():
-            try:
-                await held.flush(write)
-            except Exception:
-                log.exception("flushing held sums failed")
+        try:
+            await held.flush_if_due(write)
+        except Exception:
+            log.exception("flushing held sums failed")
     return flush
 
 
@@ -152,8 +151,7 @@ class NewsroomSink:
         mentions.add(doc, message_ts)
 
     async def end_batch(self) -> None:
-        if self.held.due():
-            await self.held.flush(self.send_mentions)
+        await self.held.flush_if_due(self.send_mentions)
 
 
 def _alerts(khabar, app, t):
@@ -235,8 +233,7 @@ def _register_trending(khabar, app, settings, t, flush_s: float):
                 bucket = message.timestamp // step * step
                 for key in counts.tally.add(etype, bucket, orjson.loads(message.value or b"{}")):
                     counts.writers[key] = event
-            if held.due():
-                await held.flush(write_counts)
+            await held.flush_if_due(write_counts)
 
     app.agent(mentions_topic, name="trending-count")(count)
     app.timer(flush_s, name="trending-flush")(flush_when_due(held, write_counts))

@@ -58,9 +58,6 @@ class Tally:
         self.shards = shards
         self.sums: dict[tuple[str, float, int], dict[str, int]] = {}
 
-    def __bool__(self) -> bool:
-        return bool(self.sums)
-
     def add(self, etype: str, bucket_ts: float, counts: dict[str, int]) -> list[tuple[str, float, int]]:
         """Adds counts; returns the (type, bucket, shard) keys they touched."""
         touched = []

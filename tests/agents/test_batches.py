@@ -29,13 +29,19 @@ def fake_app(log: list):
                            producer=SimpleNamespace(buffer=SimpleNamespace(flush=flush)), flow=flow)
 
 
-def test_events_are_acked_after_their_sums_are_written_and_in_order():
+def held_with_log(every_s: float):
+    """A Held over lists, its app, the log both write to, and a `write` that logs what it is given."""
     log: list = []
     app = fake_app(log)
-    held = Held(app, list, every_s=3600)
 
     async def write(state):
         log.append(("write", tuple(state)))
+
+    return Held(app, list, every_s=every_s), app, log, write
+
+
+def test_events_are_acked_after_their_sums_are_written_and_in_order():
+    held, _app, log, write = held_with_log(every_s=3600)
 
     async def run():
         held.take([Event(1, log), Event(2, log)]).extend([1, 2])
@@ -49,12 +55,7 @@ def test_events_are_acked_after_their_sums_are_written_and_in_order():
 
 
 def test_sums_taken_before_a_rebalance_are_dropped_unacked():
-    log: list = []
-    app = fake_app(log)
-    held = Held(app, list, every_s=0.0)
-
-    async def write(state):
-        log.append(("write", tuple(state)))
+    held, app, log, write = held_with_log(every_s=0.0)
 
     async def run():
         held.take([Event(1, log)]).append(1)
