@@ -10,7 +10,7 @@ import time
 
 import faust
 
-from agents import metrics
+from agents import metrics, no_auto_create
 from agents.app import Khabar
 from agents.health import Health, serve
 from agents.kafka_security import aiokafka_options
@@ -31,6 +31,7 @@ def run_worker(settings: Settings) -> int:
     health = Health(broker_stale_after_s=max(15.0, 3 * settings.lag_interval_s))
     # Up before the broker is: probes get /healthz 200 and /readyz 503 while we wait for it.
     serve(health, settings.metrics_host, settings.metrics_port)
+    no_auto_create.apply()
     asyncio.run(ensure_topics(settings, wait_s=None, client_options=client_options))
     khabar = Khabar(settings)
     # Models, gazetteers and Faust's own objects live as long as the process: keep them out of the cyclic
@@ -74,8 +75,8 @@ def restart_in_place(reason: str) -> None:
     """Replace this process with a fresh worker (same pid, same command line), which waits for the broker.
 
     Faust cannot be reset in place: after an outage its consumer keeps the old positions, group generation
-    and commits, and its metadata requests make the broker auto-create our topics with its default partition
-    count. A broker that comes back empty (Tansu is memory only) then gets nothing consumed. A fresh
+    and commits, so a broker that comes back empty (Tansu is memory only) gets nothing consumed (and
+    `no_auto_create` keeps its clients from recreating our topics with the broker's defaults). A fresh
     process holds no Kafka client until `ensure_topics` has recreated the topics, then resumes from the
     committed offsets (at-least-once, as after any crash).
     """
