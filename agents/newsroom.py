@@ -33,8 +33,30 @@ class RulesTable(faust.GlobalTable):
     even when another topic is given, and fails the rebalance with a KeyError; this names the real one.
     """
 
+    version = 0  # bumped on every change to the contents, so a reader can cache what it derived from them
+
     def _changelog_topic_name(self) -> str:
         return self.changelog_topic.get_topic_name()
+
+    def apply_changelog_batch(self, batch) -> None:  # how `khabar rules` writes arrive, at start and live
+        super().apply_changelog_batch(batch)
+        self.version += 1
+
+    def on_key_set(self, key, value) -> None:
+        super().on_key_set(key, value)
+        self.version += 1
+
+    def on_key_del(self, key) -> None:
+        super().on_key_del(key)
+        self.version += 1
+
+    def on_clear(self) -> None:
+        super().on_clear()
+        self.version += 1
+
+    def reset_state(self) -> None:
+        super().reset_state()
+        self.version += 1
 
 
 class Deduplicator:
@@ -169,11 +191,13 @@ def _alerts(khabar, app, t):
     alerts_topic = app.topic(t.alerts, key_serializer="raw", value_serializer="raw")
     cache = RuleCache()
     khabar.rules_table = rules_table
+    current: list = [None, []]  # the table version the rules were parsed at, and those rules
 
     async def match_alerts(doc: dict) -> None:
-        rules = cache.rules(list(rules_table.items()))
-        metrics.ALERT_RULES.set(len(rules))
-        for rule, matched in match_rules(rules, doc):
+        if current[0] != rules_table.version:  # listing the table for every article cost more than matching
+            current[:] = rules_table.version, cache.rules(list(rules_table.items()))
+            metrics.ALERT_RULES.set(len(current[1]))
+        for rule, matched in match_rules(current[1], doc):
             await alerts_topic.send(key=str(doc["id"]).encode(),
                                     value=orjson.dumps(alert_event(rule.name, doc, matched)))
             metrics.ALERTS.inc()

@@ -125,10 +125,12 @@ class EnrichStep:
             article = add_folded(article)  # shipped on the topic (cheaper to recompute); fused has them already
         article = self.pipeline(article, _observe)
         # One counter update per type, not per mention: a labelled child lookup takes a lock.
-        for etype, n in Counter(m.type for m in article.entities).items():
-            metrics.ENTITIES.labels(type=etype).inc(n)
-        for kind, n in Counter(t.kind for t in article.temporal).items():
-            metrics.TEMPORAL.labels(kind=kind).inc(n)
+        if article.entities:
+            for etype, n in Counter(m.type for m in article.entities).items():
+                metrics.ENTITIES.labels(type=etype).inc(n)
+        if article.temporal:
+            for kind, n in Counter(t.kind for t in article.temporal).items():
+                metrics.TEMPORAL.labels(kind=kind).inc(n)
         return article
 
 

@@ -12,12 +12,13 @@ _DATELINE = re.compile(
 # The longest line the pattern can match, with room for stray spaces: a paragraph is never a date line,
 # and translating its digits first would cost more than the rest of parsing.
 _MAX_DATELINE_CHARS = 64
+_DIGIT = re.compile(r"\d")  # any Unicode digit: most lines tried (breadcrumb, title) have none
 
 
 def parse_dateline(line: str) -> str | None:
     """ISO 8601 date or date-time if the whole line is a publication date, else None."""
     line = line.strip()
-    if len(line) > _MAX_DATELINE_CHARS:
+    if len(line) > _MAX_DATELINE_CHARS or not _DIGIT.search(line):
         return None
     m = _DATELINE.match(line.translate(_DIGITS))
     if not m:
