@@ -446,6 +446,9 @@ def alerts(broker, webhook, group, topic, max_attempts) -> None:
               help="Target length of each throughput phase (message count estimated from in-process speed).")
 @click.option("--workers-max", type=int, default=2, show_default=True,
               help="Scale-out up to this many workers in one group (each on a fresh broker, after one worker alone).")
+@click.option("--scale-rounds", type=int, default=None,
+              help="Measure one worker then the group this many times; scaleout is the ratio of the mean rates "
+                   "(a machine's speed drifts over minutes).  [default: 2; 1 with --quick]")
 @click.option("--latency-seconds", type=float, default=10.0, show_default=True,
               help="How long the paced producer runs for the latency phase.")
 @click.option("--inprocess-articles", type=int, default=None, help="Limit the in-process phase to N articles.")
@@ -456,7 +459,7 @@ def alerts(broker, webhook, group, topic, max_attempts) -> None:
               show_default=True, help="The workers' topology for the main phases (env KHABAR_TOPOLOGY).")
 @click.option("--no-fused", is_flag=True, help="Skip the fused-topology comparison phases (staged runs only).")
 @click.option("--json-only", is_flag=True, help="Print only the JSON result line.")
-def bench(articles, seconds, workers_max, latency_seconds, inprocess_articles, quick, profile_dir, topology, no_fused,
+def bench(articles, seconds, workers_max, scale_rounds, latency_seconds, inprocess_articles, quick, profile_dir, topology, no_fused,
           json_only) -> None:
     """Measure where the time goes: stage cost in-process, then real workers on an embedded broker.
 
@@ -480,10 +483,12 @@ def bench(articles, seconds, workers_max, latency_seconds, inprocess_articles, q
 
     if workers_max < 1:
         raise click.BadParameter("must be at least 1", param_hint="--workers-max")
+    if scale_rounds is not None and scale_rounds < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--scale-rounds")
     path = Path(articles) if articles else DEFAULT_ARTICLES
     if not path.exists():
         raise click.UsageError(f"articles not found at {path}; give --articles PATH")
-    opts = BenchOptions(articles=path, seconds=seconds, workers_max=workers_max, quick=quick,
+    opts = BenchOptions(articles=path, seconds=seconds, workers_max=workers_max, scale_rounds=scale_rounds, quick=quick,
                         profile_dir=Path(profile_dir) if profile_dir else None, json_only=json_only,
                         inprocess_articles=inprocess_articles, latency_seconds=latency_seconds,
                         topology=topology, compare_fused=not no_fused)

@@ -19,7 +19,7 @@ _NOTES = {
     "plumbing_worker_cpu_ms": "worker CPU per message, no NLP stages",
     "passthrough_per_s": "bare aiokafka consume→produce, same messages",
     "plumbing_ratio": "plumbing / pass-through",
-    "scaleout": "e2e with workers_max workers / with 1, measured back to back",
+    "scaleout": "mean e2e with workers_max workers / mean with 1, back to back, --scale-rounds times",
     "e2e_drain_s": "worker still busy after the last enriched output (trending counts)",
     "e2e_sustained_per_s": "messages / (e2e span + drain): downstream work included",
     "p50_ms": "raw → enriched Kafka timestamps, at half e2e rate",
@@ -75,7 +75,9 @@ def print_report(result, opts, json_only: bool = False) -> None:
         for key, note in _NOTES.items():
             t.add_row(key, _fmt(v.get(key)), note)
         for k, rate in v.get("e2e_per_s_by_workers", {}).items():
-            t.add_row(f"e2e_per_s, {k} worker(s)", _fmt(rate), "")
+            t.add_row(f"e2e_per_s, {k} worker(s)", _fmt(rate), "mean over the scale-out rounds")
+        if v.get("scaleout_rounds"):
+            t.add_row("scaleout by round", " ".join(f"{x:.2f}" for x in v["scaleout_rounds"]), "")
         t.add_row("topology", str(v.get("topology", "")), "of the workers above (KHABAR_TOPOLOGY)")
         for key, value in (v.get("fused") or {}).items():
             if not key.endswith("_complete"):

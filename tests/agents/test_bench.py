@@ -23,7 +23,7 @@ def _positive(x) -> bool:
 def test_quick_bench_reports_consistent_numbers():
     if not NEWS.exists():
         pytest.skip(f"shared news data not found at {NEWS}")
-    run = subprocess.run([sys.executable, "-m", "agents.cli", "bench", "--quick"], check=False,
+    run = subprocess.run([sys.executable, "-m", "agents.cli", "bench", "--quick", "--scale-rounds", "2"], check=False,
                          capture_output=True, text=True, timeout=400)
     assert run.returncode == 0, run.stderr[-3000:]
     lines = run.stdout.strip().splitlines()
@@ -45,7 +45,9 @@ def test_quick_bench_reports_consistent_numbers():
     assert close(result["plumbing_ratio"], result["plumbing_per_s"] / result["passthrough_per_s"])
     by_workers = result["e2e_per_s_by_workers"]
     assert set(by_workers) == {"1", "2"} and "scale1_worker_cpu_ms" in result  # measured next to each other
-    assert close(result["scaleout"], by_workers["2"] / by_workers["1"])
+    assert close(result["scaleout"], by_workers["2"] / by_workers["1"])  # the means over both rounds
+    assert len(result["scaleout_rounds"]) == 2 and min(result["scaleout_rounds"]) <= result["scaleout"] * 1.01
+    assert result["scaleout"] <= max(result["scaleout_rounds"]) * 1.01
     assert result["p50_ms"] <= result["p99_ms"]
     assert result["e2e_complete"] and result["plumbing_complete"]
     assert result["latency_messages"] > 0
