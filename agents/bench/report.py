@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 _NOTES = {
-    "inprocess_per_s": "normalize + enrich + dedup, no Kafka, per CPU-second of one core",
+    "inprocess_per_s": "normalize + enrich + dedup, no Kafka, per CPU-second of one core; before and after e2e",
     "inprocess_wall_per_s": "the same by wall clock (lower when neighbours take the core)",
     "e2e_per_s": "1 worker, first→last output timestamp",
     "efficiency": "e2e / in-process",
