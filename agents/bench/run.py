@@ -221,8 +221,8 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         progress.phase(f"e2e: the worker was busy {v['e2e_drain_s']:.1f}s after the last enriched message"
                        + (" (gave up waiting)" if v["e2e_drain_capped"] else ""))
 
-        # In-process once more, right after e2e, with the worker idle: the in-process rate is the mean
-        # over both runs, which brackets the e2e phase (this VM drifts by 10-30% over minutes, and a
+        # In-process once more, right after e2e, with the worker idle: the in-process rate is taken over
+        # both runs together, which bracket the e2e phase (this VM drifts by 10-30% over minutes, and a
         # denominator measured only before e2e moved `efficiency` by as much).
         again_values = values[::3]  # every third: the same mix of article lengths as the first run
         progress.phase(f"in-process again: {len(again_values)} articles, to bracket the e2e phase")
@@ -291,6 +291,7 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
     rounds = opts.scale_rounds if opts.workers_max > 1 else 0
     scale_items = items if rounds <= 1 else items[:max(50, len(items) * 2 // 3)]  # keeps the bench < 5 min
     rates: dict[int, list[float]] = {}
+    cpu_ms: dict[int, list[float]] = {}
     for r in range(rounds):
         for k in range(1, opts.workers_max + 1):
             with Cluster(workdir, f"scale{k}-{r + 1}", opts.topology) as cluster:
@@ -300,10 +301,12 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
                 loads[f"scale{k}-{r + 1}"] = _loadavg()
                 run = asyncio.run(_throughput(cluster, scale_items, timeout, progress, f"{k} worker(s)", None))
                 rates.setdefault(k, []).append(run.rate.per_s)
-                v[f"scale{k}_worker_cpu_ms"] = 1000 * run.cpu_s / len(scale_items)
+                cpu_ms.setdefault(k, []).append(1000 * run.cpu_s / len(scale_items))
                 rss.append(cluster.peak_rss_mb())
                 progress.phase(f"scale-out round {r + 1}: {k} worker(s) {run.rate.per_s:.1f}/s")
     by_workers = {k: sum(r) / len(r) for k, r in rates.items()} if rates else {1: v["e2e_per_s"]}
+    for k, values in cpu_ms.items():  # means over the rounds, as the rates are
+        v[f"scale{k}_worker_cpu_ms"] = sum(values) / len(values)
     v["e2e_per_s_by_workers"] = by_workers
     top = max(by_workers)
     v["scaleout"] = _ratio(by_workers[top], by_workers[1]) if len(by_workers) > 1 else float("nan")

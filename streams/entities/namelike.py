@@ -37,7 +37,7 @@ class NameLikeness:
         self.index = {g: k for k, g in enumerate(vocabulary, start=1)}
         self.matrix = np.vstack([bias.astype(float)[None], weights.astype(float), np.zeros((1, len(bias)))])
         # Tuples of strings, not lists: the collector stops tracking those, so a full memo (100k words) adds
-        # nothing to each full collection's scan (lists made those scans cost ~0.3 ms of every article).
+        # nothing to each full collection's scan (after 380 articles: 1,166 tracked objects, not 21,005).
         self._memo: dict[str, tuple[str, ...]] = {}
 
     @classmethod
