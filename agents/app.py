@@ -50,7 +50,7 @@ class Khabar:
             recovery_consistency_check=settings.recovery_consistency_check,
             table_standby_replicas=settings.standby_replicas,
         )
-        set_fetch_max_wait(self.app, settings.fetch_max_wait_ms)
+        set_fetch_max_wait(self.app, settings.fetch_max_wait_ms, settings.fetch_behind_wait_ms)
         t = settings.topics
         self.topics = {
             "raw": self.app.topic(t.raw),

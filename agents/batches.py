@@ -18,6 +18,8 @@ from collections.abc import AsyncIterator
 
 from faust.streams import _current_event
 
+from agents.fetch_wait import watch_backlog
+
 
 def set_current_event(event) -> None:
     """Make `event` the one tables see: a table write goes to its partition of the changelog."""
@@ -36,6 +38,7 @@ async def event_batches(stream, max_batch: int) -> AsyncIterator[list]:
     flow_control = app.flow_control
     channel = aiter(stream.channel)  # subscribes the agent's topic, as iterating the stream would
     queue = channel.queue
+    watch_backlog(app, queue, max_batch)
     get, get_nowait, empty = queue.get, queue.get_nowait, queue.empty
     while True:
         try:
