@@ -14,7 +14,6 @@ import orjson
 from agents import metrics
 from schemas import DEADLETTER_SCHEMA
 
-
 _second: list = [None, ""]  # the last whole second formatted, and its text
 
 

@@ -6,13 +6,13 @@ but Tansu holds waits above a second to the end, so every hop would add up to 1.
 (measured: a message produced into an idle partition took 1,466 ms to arrive at 1,500 ms, 2 ms at 500 ms).
 
 A short wait costs CPU, though: each fetch that comes back empty cost Tansu about 6 ms and the worker about
-1.5 ms (idle worker, 32 partitions: 145 and 55 ms of CPU a second at 50 ms, 32 and 20 at 500 ms). Under
-load most fetches are empty too: the worker has already fetched the backlog into its agents' queues, so a
-fetch asks for the rest and finds nothing. So the wait follows those queues. While one holds more than a
-batch, the worker is behind: its next messages are already here, a new one waits behind them anyway, and a
+1.5 ms (an idle worker fetching 26 partitions: 145 and 55 ms of CPU a second at 50 ms, 32 and 20 at 500 ms).
+Under load most fetches are empty too: the worker has already fetched the backlog into its agents' queues,
+so a fetch asks for the rest and finds nothing. So the wait follows those queues. While one holds more than
+a batch, the worker is behind: its next messages are already here, a new one waits behind them anyway, and a
 quick answer only buys another empty fetch. Once the queues are down to a batch the worker is keeping up,
-and the short wait keeps each hop quick. (aiokafka's own buffer is no such signal: at half load it holds
-the next records whenever the worker is busy with a batch, and waiting on it doubled p99.)
+and the short wait keeps each hop quick. (aiokafka's own buffer is no such signal: at half load it holds the
+next records whenever the worker is busy with a batch, and waiting on it doubled p99.)
 """
 from __future__ import annotations
 

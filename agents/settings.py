@@ -55,7 +55,7 @@ class Settings:
     # every idle fetch that long, which a message arriving meanwhile waits out at each hop.
     # Tansu also holds a fetch that finds no data for the whole wait, even if data arrives meanwhile, so
     # each hop costs up to this much latency; 50 ms: ~25 ms a hop on average, and when idle ~14% of a core
-    # for Tansu and ~5% for the worker (measured with 32 partitions fetched).
+    # for Tansu and ~5% for the worker (measured with 26 partitions fetched).
     fetch_max_wait_ms: int = 50
     # ... while the worker keeps up. While an agent has more than a batch queued it is behind, a quick
     # empty answer buys nothing, and each one costs Tansu ~6 ms of CPU: fetches then wait this long
