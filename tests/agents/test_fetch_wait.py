@@ -3,6 +3,7 @@ import asyncio
 
 import faust
 
+from agents import fetch_wait
 from agents.app import Khabar
 from agents.settings import Settings
 
@@ -35,9 +36,13 @@ def test_the_fetch_wait_is_configurable_from_the_environment():
     assert Settings.from_env({"KHABAR_FETCH_BEHIND_WAIT_MS": "400"}).fetch_behind_wait_ms == 400
 
 
-def test_fetches_wait_longer_only_while_an_agent_has_more_than_a_batch_queued(monkeypatch):
-    from agents import fetch_wait
+def _stub_fetcher(monkeypatch, **attrs):
+    """A fetcher with only what `_wait_by_backlog` reads; its request building returns the wait it was given."""
+    monkeypatch.setattr(fetch_wait, "_get_actions_per_node", lambda fetcher, assignment: fetcher._fetch_max_wait_ms)
+    return type("FetcherStub", (), {"_fetch_max_wait_ms": 1500, **attrs})()
 
+
+def test_fetches_wait_longer_only_while_an_agent_has_more_than_a_batch_queued(monkeypatch):
     async def main():
         khabar = Khabar(Settings(broker="kafka://127.0.0.1:1", fetch_max_wait_ms=50, fetch_behind_wait_ms=300))
         app = khabar.app
@@ -46,9 +51,7 @@ def test_fetches_wait_longer_only_while_an_agent_has_more_than_a_batch_queued(mo
         fetch_wait.watch_backlog(app, enrich, 3)
         fetch_wait.watch_backlog(app, enrich, 3)  # an agent restarted on the same channel counts once
         assert len(app.khabar_backlogs) == 2
-        # The fetcher's own request building, stubbed: it reads the wait set just before.
-        monkeypatch.setattr(fetch_wait, "_get_actions_per_node", lambda fetcher, assignment: fetcher._fetch_max_wait_ms)
-        fetcher = type("FetcherStub", (), {"khabar_app": app, "_fetch_max_wait_ms": 1500})()
+        fetcher = _stub_fetcher(monkeypatch, khabar_app=app)
         waits = []
         for normalize_size, enrich_size in [(0, 0), (2, 3), (3, 0), (0, 4), (0, 3)]:
             for queue, size in ((normalize, normalize_size), (enrich, enrich_size)):
@@ -68,13 +71,5 @@ def test_the_wait_while_behind_is_never_the_shorter_one():
     assert khabar.app.khabar_fetch_waits_ms == (500, 500)
 
 
-def test_a_fetcher_of_another_app_keeps_its_wait():
-    from agents import fetch_wait
-
-    fetcher = type("FetcherStub", (), {"_fetch_max_wait_ms": 1500})()
-    original = fetch_wait._get_actions_per_node
-    try:
-        fetch_wait._get_actions_per_node = lambda f, a: f._fetch_max_wait_ms
-        assert fetch_wait._wait_by_backlog(fetcher, None) == 1500
-    finally:
-        fetch_wait._get_actions_per_node = original
+def test_a_fetcher_of_another_app_keeps_its_wait(monkeypatch):
+    assert fetch_wait._wait_by_backlog(_stub_fetcher(monkeypatch), None) == 1500
