@@ -7,7 +7,7 @@ BIN = $(VENV)/bin
 
 .PHONY: demo test test-fast checks model schemas lint clean chaos
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml setup.py $(wildcard agents/*.c streams/entities/*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"

@@ -1,5 +1,9 @@
-"""The one compiled part: the entity tagger's Viterbi loop. Optional: if it fails to build, tagging falls
-back to numpy (same labels, about a fifth slower). Everything else is configured in pyproject.toml."""
+"""The compiled parts, both optional: the entity tagger's Viterbi loop (without it tagging falls back to
+numpy: same labels, about a fifth slower) and the producer's key hash (without it, aiokafka's pure-Python
+murmur2: same partitions). Everything else is configured in pyproject.toml."""
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("streams.entities._viterbi", ["streams/entities/_viterbi.c"], optional=True)])
+setup(ext_modules=[
+    Extension("streams.entities._viterbi", ["streams/entities/_viterbi.c"], optional=True),
+    Extension("agents._murmur2", ["agents/_murmur2.c"], optional=True),
+])

@@ -12,6 +12,7 @@ from agents import metrics, recovery_order  # noqa: F401  (recovery_order: Faust
 from agents.consumer import App
 from agents.fetch_wait import set_fetch_max_wait
 from agents.kafka_security import faust_credentials
+from agents.partitioner import KeyPartitioner
 from agents.settings import Settings
 from agents.steps import DEADLETTER, ENRICHED, NORMALIZED, EnrichStep, FusedStep, Meta, NormalizeStep, Output
 from streams.pipeline import PipelineConfig
@@ -45,6 +46,7 @@ class Khabar:
             producer_acks=-1,
             producer_linger=settings.producer_linger_s,
             producer_max_batch_size=settings.producer_batch_bytes,
+            producer_partitioner=KeyPartitioner(),  # Kafka's default (murmur2), hashed in C
             broker_max_poll_records=settings.max_poll_records,
             stream_wait_empty=False,
             recovery_consistency_check=settings.recovery_consistency_check,
