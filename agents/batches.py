@@ -26,19 +26,22 @@ def set_current_event(event) -> None:
     _current_event.set(weakref.ref(event))
 
 
-async def event_batches(stream, max_batch: int) -> AsyncIterator[list]:
+async def event_batches(stream, max_batch: int, paces_fetches: bool = False) -> AsyncIterator[list]:
     """Lists of current events from the agent's channel, in arrival order.
 
     Events fetched before a rebalance (an older consumer generation, or while flow control is off) are
     dropped unacked, as Faust's own stream would skip them: their partition is re-read from its committed
     offset by whoever owns it now.
+
+    `paces_fetches`: the last stage's agent. Its queue, and how long its batches take, set how long the
+    worker's fetches may wait (agents.fetch_wait).
     """
     app = stream.app
     consumer = app.consumer
     flow_control = app.flow_control
     channel = aiter(stream.channel)  # subscribes the agent's topic, as iterating the stream would
     queue = channel.queue
-    watch_backlog(app, queue, max_batch)
+    backlog = watch_backlog(app, queue) if paces_fetches else None
     get, get_nowait, empty = queue.get, queue.get_nowait, queue.empty
     while True:
         try:
@@ -59,7 +62,10 @@ async def event_batches(stream, max_batch: int) -> AsyncIterator[list]:
                 consumer.track_message(message)
             current.append(event)
         if current:
+            started = time.monotonic()
             yield current
+            if backlog is not None:  # the caller has processed the batch
+                backlog.took(time.monotonic() - started, len(current))
 
 
 async def ack(app, events: list) -> None:

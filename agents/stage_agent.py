@@ -13,7 +13,7 @@ from agents.batches import Yielder, ack, event_batches, set_current_event
 
 def stage_agent(khabar, stage: str, source, step, sink=None) -> None:
     """`sink` (the NewsroomSink) sees each enriched event this agent makes, and acks the messages once the
-    mentions summed from them are sent."""
+    mentions summed from them are sent. The agent with the sink is the last stage: it paces the fetches."""
     from agents.app import message_meta
 
     in_topic = source.get_topic_name()
@@ -27,7 +27,7 @@ def stage_agent(khabar, stage: str, source, step, sink=None) -> None:
 
     async def agent(stream):
         pause = Yielder()
-        async for events in event_batches(stream, max_batch):
+        async for events in event_batches(stream, max_batch, paces_fetches=sink is not None):
             in_flight.set(len(events))
             messages_in.inc(len(events))
             bytes_in.inc(sum(len(e.message.value or b"") for e in events))

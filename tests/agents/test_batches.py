@@ -69,3 +69,53 @@ def test_sums_taken_before_a_rebalance_are_dropped_unacked():
 
     asyncio.run(run())
     assert log == [("write", (2,)), ("producer flushed",), ("ack", 2)]
+
+
+class _Channel:
+    """What `event_batches` reads of an agent's channel: iterating it yields an object with the queue."""
+
+    def __init__(self, queue) -> None:
+        self.queue = queue
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):  # never called: the queue is read directly
+        raise StopAsyncIteration
+
+
+def _message():
+    return SimpleNamespace(generation_id=1, tracked=True)
+
+
+def _stream(app, queue):
+    return SimpleNamespace(app=app, channel=_Channel(queue))
+
+
+def test_the_agent_that_paces_fetches_reports_what_its_batches_cost():
+    from agents import fetch_wait
+    from agents.batches import event_batches
+
+    async def run():
+        app = fake_app([])
+        app.consumer = None
+        fetch_wait.set_fetch_max_wait(app, 50, 300)
+        paced, other = asyncio.Queue(), asyncio.Queue()
+        for queue in (paced, other):
+            for _ in range(3):
+                queue.put_nowait(SimpleNamespace(message=_message()))
+        batches = event_batches(_stream(app, paced), max_batch=64, paces_fetches=True)
+        assert len(await anext(batches)) == 3
+        await asyncio.sleep(0.03)  # "processing" the batch of three
+        paced.put_nowait(SimpleNamespace(message=_message()))
+        await anext(batches)
+        unpaced = event_batches(_stream(app, other), max_batch=64)
+        await anext(unpaced)
+        await asyncio.sleep(0.03)
+        other.put_nowait(SimpleNamespace(message=_message()))
+        await anext(unpaced)
+        return app.khabar_backlogs
+
+    backlogs = asyncio.run(run())
+    assert len(backlogs) == 1  # the other agent's queue does not count
+    assert 0.009 < backlogs[0].seconds_each < 0.05  # ~30 ms over three messages

@@ -42,28 +42,37 @@ def _stub_fetcher(monkeypatch, **attrs):
     return type("FetcherStub", (), {"_fetch_max_wait_ms": 1500, **attrs})()
 
 
-def test_fetches_wait_longer_only_while_an_agent_has_more_than_a_batch_queued(monkeypatch):
+def test_fetches_wait_longer_only_while_the_last_stage_has_more_work_queued_than_the_long_wait(monkeypatch):
     async def main():
         khabar = Khabar(Settings(broker="kafka://127.0.0.1:1", fetch_max_wait_ms=50, fetch_behind_wait_ms=300))
         app = khabar.app
-        normalize, enrich = asyncio.Queue(), asyncio.Queue()
-        fetch_wait.watch_backlog(app, normalize, 2)
-        fetch_wait.watch_backlog(app, enrich, 3)
-        fetch_wait.watch_backlog(app, enrich, 3)  # an agent restarted on the same channel counts once
-        assert len(app.khabar_backlogs) == 2
+        enrich = asyncio.Queue()
+        backlog = fetch_wait.watch_backlog(app, enrich)
+        assert fetch_wait.watch_backlog(app, enrich) is backlog  # an agent restarted on the same channel
+        assert len(app.khabar_backlogs) == 1
         fetcher = _stub_fetcher(monkeypatch, khabar_app=app)
         waits = []
-        for normalize_size, enrich_size in [(0, 0), (2, 3), (3, 0), (0, 4), (0, 3)]:
-            for queue, size in ((normalize, normalize_size), (enrich, enrich_size)):
-                while queue.qsize() > size:
-                    queue.get_nowait()
-                while queue.qsize() < size:
-                    queue.put_nowait(object())
+        for queued, ms_each in [(100, None), (100, 10.0), (20, 10.0), (31, 10.0), (31, 1.0), (400, 1.0)]:
+            while enrich.qsize() > queued:
+                enrich.get_nowait()
+            while enrich.qsize() < queued:
+                enrich.put_nowait(object())
+            if ms_each is not None:
+                backlog.seconds_each = ms_each / 1000
             waits.append(fetch_wait._wait_by_backlog(fetcher, None))
         return waits
 
-    # empty; a full batch each (keeping up); one more than a batch in either; back to a batch
-    assert asyncio.run(main()) == [50, 50, 300, 300, 50]
+    # cost unknown yet; 1 s queued; 200 ms; 310 ms; the same queue once messages got cheaper; 400 ms again
+    assert asyncio.run(main()) == [50, 300, 50, 300, 50, 300]
+
+
+def test_the_cost_per_message_follows_the_batches_the_agent_reports():
+    backlog = fetch_wait.Backlog(asyncio.Queue())
+    backlog.took(0.64, 64)  # the first batch sets it
+    assert backlog.seconds_each == 0.01
+    for _ in range(30):  # the load changed: the average moves to the new cost
+        backlog.took(0.064, 64)
+    assert abs(backlog.seconds_each - 0.001) < 0.0001
 
 
 def test_the_wait_while_behind_is_never_the_shorter_one():
