@@ -76,9 +76,11 @@ class Khabar:
         self._register_hooks()
 
     async def produce(self, stage: str, out: Output) -> None:
-        """Hand one output to the producer and count it. Straight to Faust's producer rather than
-        `Topic.send`: the value is bytes already, and Faust's commit flushes this same producer first."""
-        await self.app.producer.send(self.topic_names[out.topic], out.key, out.value, None, None, None)
+        """Hand one output to the producer and count it. Straight to the aiokafka producer inside Faust's
+        rather than `Topic.send` or Faust's `Producer.send`: the value is bytes already, and those add per
+        message a signal, header and timestamp handling this output has no use for. Faust's commit
+        flushes this same producer first."""
+        await self.app.producer._ensure_producer().send(self.topic_names[out.topic], out.value, key=out.key)
         if out.stage is not None:  # from the fused step: counted as the stages it went through
             if out.stage != "normalize":
                 self._normalized_ok.inc()
