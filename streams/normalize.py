@@ -34,12 +34,12 @@ def visible(text: str) -> str:
 
 
 # Every character `str.isspace` accepts (as the regex `\s` does), plus the invisible marks.
-_BLANK_CHARS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + INVISIBLES
+BLANK_CHARS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + INVISIBLES
 
 
 def is_blank(line: str) -> bool:
     """Blank for layout purposes: nothing but spaces (no-break ones too) and invisible marks."""
-    return not line.strip(_BLANK_CHARS)  # a C-speed strip: this runs for every line of every message
+    return not line.strip(BLANK_CHARS)  # a C-speed strip: this runs for every line of every message
 
 
 def clean_line(line: str) -> str:

@@ -15,13 +15,14 @@ import orjson
 from streams import errors
 from streams.article import Article
 from streams.errors import Rejected
-from streams.normalize import clean_line, visible
+from streams.normalize import BLANK_CHARS, clean_line, visible
 from streams.temporal.dateline import parse_dateline
 
 DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024
 
 # The scraper's footer; seen as `Total time: 0.0587`, also `Total time: 1.2s`, `total time = 3 sec`.
 _FOOTER = re.compile(r"^total\s*time\s*[:=]\s*([0-9]+(?:\.[0-9]+)?)\s*(?:s|sec|secs|seconds|ث)?\.?$", re.I)
+_MAX_FOOTER_CHARS = 120
 _BREADCRUMB_SEP = re.compile(r"\s*[»›]\s*|\s+>>\s+")
 _MAX_BREADCRUMB_CHARS = 200
 # C0 controls other than tab/newline/CR: text never carries them, binary junk always does.
@@ -59,12 +60,15 @@ def decode(raw: bytes, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> str:
 
 def split_scraped(text: str) -> ScrapedText:
     """The scraped layout → its parts. Robust to a missing breadcrumb or footer, CRLF and stray marks."""
-    lines = [clean_line(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = [x for x in lines if x]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # clean_line's result, without its call per line: stripped, and dropped when only blanks are left.
+    lines = [line for x in text.split("\n") if (line := x.strip()) and line.strip(BLANK_CHARS)]
     total = None
-    # The footer is the last line; scrapers sometimes leave a stray line after it, so look at two.
+    # The footer is the last line; scrapers sometimes leave a stray line after it, so look at two
+    # (short ones only: unmarking a whole paragraph to find out it is not a footer cost more than the rest).
     for i in range(len(lines) - 1, max(len(lines) - 3, -1), -1):
-        m = _FOOTER.match(visible(lines[i]).strip())
+        m = len(lines[i]) <= _MAX_FOOTER_CHARS and _FOOTER.match(visible(lines[i]).strip())
         if m:
             total = float(m.group(1))
             del lines[i]
@@ -72,7 +76,7 @@ def split_scraped(text: str) -> ScrapedText:
     published = None
     # A bare publication-date line may open or close the text; it is metadata, not a paragraph.
     for i in (-1, 0):
-        if lines and (published := parse_dateline(visible(lines[i]))):
+        if lines and (published := _dateline(lines[i])):
             del lines[i]
             break
     section = None
@@ -80,10 +84,15 @@ def split_scraped(text: str) -> ScrapedText:
         parts = [" ".join(visible(p).split()) for p in _BREADCRUMB_SEP.split(lines[0])]
         section = [p for p in parts if p]
         lines = lines[1:]
-    if published is None and len(lines) > 1 and (published := parse_dateline(visible(lines[0]))):
+    if published is None and len(lines) > 1 and (published := _dateline(lines[0])):
         del lines[0]  # the date line can also sit between the breadcrumb and the title
     title = lines[0] if lines else ""
     return ScrapedText(section or None, title, lines[1:], total, published)
+
+
+def _dateline(line: str) -> str | None:
+    # A date line is short even with marks in it: a paragraph is not unmarked just to be turned down.
+    return parse_dateline(visible(line)) if len(line) <= _MAX_FOOTER_CHARS else None
 
 
 def parse(raw: bytes, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> Article:
