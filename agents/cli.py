@@ -447,8 +447,9 @@ def alerts(broker, webhook, group, topic, max_attempts) -> None:
 @click.option("--workers-max", type=int, default=2, show_default=True,
               help="Scale-out up to this many workers in one group (each on a fresh broker, after one worker alone).")
 @click.option("--scale-rounds", type=int, default=None,
-              help="Measure one worker then the group this many times; scaleout is the ratio of the mean rates "
-                   "(a machine's speed drifts over minutes).  [default: 2; 1 with --quick]")
+              help="Measure one worker and the group this many times (every other round the group first); "
+                   "scaleout is the ratio of the mean rates (a machine's speed drifts over minutes).  "
+                   "[default: 2; 1 with --quick]")
 @click.option("--latency-seconds", type=float, default=10.0, show_default=True,
               help="How long the paced producer runs for the latency phase.")
 @click.option("--inprocess-articles", type=int, default=None, help="Limit the in-process phase to N articles.")

@@ -6,7 +6,7 @@
 3. plumbing: a fresh broker, one worker with --plumbing-only (parse and the topics); then a bare aiokafka pass-through;
 4. the other topology (fused, when the workers run staged): e2e and plumbing again, under "fused";
 5. scale-out: one worker again, then 2..workers_max workers in one group, each on a fresh broker, back to back;
-   twice (--scale-rounds), scaleout being the ratio of the mean rates.
+   twice (--scale-rounds), the second round group first, scaleout being the ratio of the mean rates.
 Phases 2, 3 and 5 run the workers' topology (KHABAR_TOPOLOGY or --topology).
 Workers are started before their messages are produced, so no phase measures a group rebalance.
 """
@@ -287,13 +287,15 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
 
     # 5. Scale-out. One worker, then the group, back to back on fresh brokers, `scale_rounds` times: this
     # VM's speed drifts by 10-30% over minutes, so a ratio of rates taken minutes apart (the e2e phase's
-    # against a later group's) measured the drift as much as the scaling. e2e_per_s stays the e2e phase's.
+    # against a later group's) measured the drift as much as the scaling. Every other round runs the group
+    # first (1, 2, 2, 1): a machine that slows (or speeds up) steadily then weighs on both sides alike,
+    # where 1, 2, 1, 2 always measured the group later. e2e_per_s stays the e2e phase's.
     rounds = opts.scale_rounds if opts.workers_max > 1 else 0
     scale_items = items if rounds <= 1 else items[:max(50, len(items) * 2 // 3)]  # keeps the bench < 5 min
     rates: dict[int, list[float]] = {}
     cpu_ms: dict[int, list[float]] = {}
     for r in range(rounds):
-        for k in range(1, opts.workers_max + 1):
+        for k in range(1, opts.workers_max + 1) if r % 2 == 0 else range(opts.workers_max, 0, -1):
             with Cluster(workdir, f"scale{k}-{r + 1}", opts.topology) as cluster:
                 progress.phase(f"scale-out round {r + 1}/{rounds}: broker on {cluster.port}, "
                                f"starting {k} worker(s) in one group")

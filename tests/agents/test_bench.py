@@ -1,6 +1,7 @@
 """`khabar bench --quick` end to end: real brokers and workers, checked for shape and consistency, not speed."""
 import json
 import math
+import re
 import subprocess
 import sys
 
@@ -50,6 +51,8 @@ def test_quick_bench_reports_consistent_numbers():
     assert close(result["scaleout"], by_workers["2"] / by_workers["1"])  # the means over both rounds
     assert len(result["scaleout_rounds"]) == 2 and min(result["scaleout_rounds"]) <= result["scaleout"] * 1.01
     assert result["scaleout"] <= max(result["scaleout_rounds"]) * 1.01
+    starts = re.findall(r"scale-out round (\d)/2: broker on \d+, starting (\d) worker", run.stderr)
+    assert starts == [("1", "1"), ("1", "2"), ("2", "2"), ("2", "1")]  # the second round runs the group first
     assert result["p50_ms"] <= result["p99_ms"]
     assert result["e2e_complete"] and result["plumbing_complete"]
     assert result["latency_messages"] > 0
