@@ -25,10 +25,16 @@ class StageCost:
     stages_us: dict[str, float]  # mean µs per article; `other` is wall time not inside any stage
     outcomes: Counter = field(default_factory=Counter)
     normalized_keys: list[bytes] = field(default_factory=list)  # the enrich agent's partition keys, in order
+    first_articles: int = 0  # the first `first` articles (measure_stages), and their CPU time
+    first_cpu_s: float = 0.0
 
     @property
     def per_s(self) -> float:
         return self.articles / self.cpu_s if self.cpu_s > 0 else 0.0
+
+    @property
+    def first_per_s(self) -> float:
+        return self.first_articles / self.first_cpu_s if self.first_cpu_s > 0 else 0.0
 
     @property
     def wall_per_s(self) -> float:
@@ -64,9 +70,11 @@ def build_steps(stages: tuple[str, ...] = ENRICH_STAGES) -> tuple[NormalizeStep,
 
 
 def measure_stages(values: list[bytes], warmup: int = 20, max_seconds: float | None = None,
-                   progress=None) -> StageCost:
+                   progress=None, first: int = 0) -> StageCost:
     """Stage timings over `values` (or as many as fit in `max_seconds`). Rates use thread CPU time: on a
-    shared machine wall time measures the neighbours too."""
+    shared machine wall time measures the neighbours too. `first`: also time the first that many articles
+    (`first_per_s`), to compare like with like against a later run over just those: the word caches start
+    cold in every run, so a short run is slower per article than a long one on the same machine."""
     normalize, enrich = build_steps()
     for value in values[:warmup]:  # first calls fill caches and import lazily
         out = normalize(value, None, Meta(timestamp_ms=int(time.time() * 1000)))
@@ -82,6 +90,7 @@ def measure_stages(values: list[bytes], warmup: int = 20, max_seconds: float | N
     last_report = clock()
     cpu0 = time.thread_time()
     n = 0
+    first_cpu = 0.0
     for i, value in enumerate(values, 1):
         meta = Meta(topic="news.raw", timestamp_ms=int(time.time() * 1000))
         t0 = clock()
@@ -95,6 +104,8 @@ def measure_stages(values: list[bytes], warmup: int = 20, max_seconds: float | N
             for name, ms in orjson.loads(out.value)["timing"]["stages_ms"].items():
                 totals[name] += ms
         n = i
+        if i == first:
+            first_cpu = time.thread_time() - cpu0
         if progress and clock() - last_report > 2:
             progress(f"in-process: {i}/{len(values)} articles ({i / wall:.0f}/s wall)")
             last_report = clock()
@@ -104,4 +115,4 @@ def measure_stages(values: list[bytes], warmup: int = 20, max_seconds: float | N
     stages_us = {name: round(totals[name] * 1000 / n, 1) for name in STAGE_ORDER if name in totals}
     stages_us.update({name: round(ms * 1000 / n, 1) for name, ms in totals.items() if name not in stages_us})
     stages_us["other"] = round(max(0.0, wall * 1e6 / n - sum(stages_us.values())), 1)
-    return StageCost(n, wall, cpu, stages_us, outcomes, keys)
+    return StageCost(n, wall, cpu, stages_us, outcomes, keys, first if first_cpu else 0, first_cpu)

@@ -1,7 +1,8 @@
 """The benchmark's phases, in order, and the one result they add up to.
 
-1. in-process: the production steps over the articles, no Kafka (stage cost, `inprocess_per_s`), and again over a
-   third of them right after e2e (the rate is over both: they bracket the e2e phase);
+1. in-process: the production steps over the articles, no Kafka (stage cost, `inprocess_per_s`), and again over the
+   third of them it began with, right after e2e: the drift between the two on those articles moves the rate to
+   the middle, near e2e;
 2. e2e: a fresh broker and one worker with the default stages; then latency at half that rate;
 3. plumbing: a fresh broker, one worker with --plumbing-only (parse and the topics); then a bare aiokafka pass-through;
 4. the other topology (fused, when the workers run staged): e2e and plumbing again, under "fused";
@@ -157,9 +158,13 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
     sample = articles[:opts.inprocess_articles] if opts.inprocess_articles else articles
     progress.phase(f"in-process: {len(sample)} articles through normalize + enrich (+dedup), no Kafka")
     values = [value for _, value in raw_messages(sample, len(sample), "inproc")]
+    # Every third article first: the run after e2e takes just those, so both runs can be compared on them.
+    again_values = values[::3]
+    values = again_values + values[1::3] + values[2::3]
     loads = v.setdefault("loadavg_1m", {})  # the neighbours' share of the machine, phase by phase
     loads["inprocess"] = _loadavg()
-    cost = measure_stages(values, max_seconds=opts.inprocess_seconds, progress=progress.status)
+    cost = measure_stages(values, max_seconds=opts.inprocess_seconds, progress=progress.status,
+                          first=len(again_values))
     v["stages_us"] = cost.stages_us
     v["inprocess_per_s"] = cost.per_s
     v["inprocess_wall_per_s"] = cost.wall_per_s
@@ -221,15 +226,20 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         progress.phase(f"e2e: the worker was busy {v['e2e_drain_s']:.1f}s after the last enriched message"
                        + (" (gave up waiting)" if v["e2e_drain_capped"] else ""))
 
-        # In-process once more, right after e2e, with the worker idle: the in-process rate is taken over
-        # both runs together, which bracket the e2e phase (this VM drifts by 10-30% over minutes, and a
-        # denominator measured only before e2e moved `efficiency` by as much).
-        again_values = values[::3]  # every third: the same mix of article lengths as the first run
+        # In-process once more, right after e2e, with the worker idle, over the articles the first run
+        # began with: this VM drifts by 10-30% over minutes, and a denominator measured only before e2e
+        # moved `efficiency` by as much. The drift is the second run's rate over the first run's on the
+        # same articles, both from cold caches (a run over a third of the articles is slower per article
+        # than one over all of them, by up to a fifth, from the word caches alone), and `inprocess_per_s`
+        # is the first run's full rate moved by half of it: the machine's speed at the middle, near e2e.
         progress.phase(f"in-process again: {len(again_values)} articles, to bracket the e2e phase")
         again = measure_stages(again_values, max_seconds=opts.inprocess_seconds / 3, progress=progress.status)
         v["inprocess_per_s_before"] = cost.per_s
         v["inprocess_per_s_after"] = again.per_s
-        v["inprocess_per_s"] = _ratio(cost.articles + again.articles, cost.cpu_s + again.cpu_s)
+        drift = _ratio(again.per_s, cost.first_per_s) if again.articles == cost.first_articles else float("nan")
+        v["inprocess_drift"] = drift
+        v["inprocess_per_s"] = cost.per_s * (1 + drift) / 2 if drift == drift else \
+            _ratio(cost.articles + again.articles, cost.cpu_s + again.cpu_s)  # cut short: as before
         v["efficiency_cpu"] = _ratio(1000 / v["inprocess_per_s"], v["e2e_worker_cpu_ms"])
         progress.phase(f"in-process again: {again.per_s:.1f}/s (before e2e {cost.per_s:.1f}/s)")
 
