@@ -57,9 +57,9 @@ class Settings:
     # each hop costs up to this much latency; 50 ms: ~25 ms a hop on average, and when idle ~14% of a core
     # for Tansu and ~5% for the worker (measured with 26 partitions fetched).
     fetch_max_wait_ms: int = 50
-    # ... while the worker keeps up. While an agent has more than a batch queued it is behind, a quick
-    # empty answer buys nothing, and each one costs Tansu ~6 ms of CPU: fetches then wait this long
-    # (agents/fetch_wait.py).
+    # ... while the worker keeps up. While the last stage has more work queued than this wait lasts it is
+    # behind, a quick empty answer buys nothing, and each one costs Tansu ~6 ms of CPU: fetches then wait
+    # this long (agents/fetch_wait.py).
     fetch_behind_wait_ms: int = 300
     producer_linger_s: float = 0.005
     producer_batch_bytes: int = 512 * 1024
