@@ -34,12 +34,12 @@ def visible(text: str) -> str:
 
 
 # Every character `str.isspace` accepts (as the regex `\s` does), plus the invisible marks.
-BLANK_CHARS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + INVISIBLES
+_BLANK_CHARS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + INVISIBLES
 
 
 def is_blank(line: str) -> bool:
     """Blank for layout purposes: nothing but spaces (no-break ones too) and invisible marks."""
-    return not line.strip(BLANK_CHARS)  # a C-speed strip: this runs for every line of every message
+    return not line.strip(_BLANK_CHARS)  # a C-speed strip: this runs for every line of every message
 
 
 def clean_line(line: str) -> str:
@@ -48,10 +48,17 @@ def clean_line(line: str) -> str:
     return "" if is_blank(line) else line.strip()
 
 
+def clean_lines(text: str) -> list[str]:
+    """The lines of `text` (CRLF and CR end lines too) that are not blank, each as `clean_line` leaves it.
+    Inlined rather than a `clean_line` call per line: parse and normalize run it on every message."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [line for x in text.split("\n") if (line := x.strip()) and line.strip(_BLANK_CHARS)]
+
+
 def clean_text(text: str) -> str:
     """Paragraph lines, stripped, separated by exactly one `\n`; blank and NBSP-only lines dropped."""
-    lines = (clean_line(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return "\n".join(x for x in lines if x)
+    return "\n".join(clean_lines(text))
 
 
 # The same folding as _FOLD_TABLE, done as a few C-speed passes: str.translate with a dict costs a

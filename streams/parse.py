@@ -15,14 +15,14 @@ import orjson
 from streams import errors
 from streams.article import Article
 from streams.errors import Rejected
-from streams.normalize import BLANK_CHARS, clean_line, visible
+from streams.normalize import clean_line, clean_lines, visible
 from streams.temporal.dateline import parse_dateline
 
 DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024
 
 # The scraper's footer; seen as `Total time: 0.0587`, also `Total time: 1.2s`, `total time = 3 sec`.
 _FOOTER = re.compile(r"^total\s*time\s*[:=]\s*([0-9]+(?:\.[0-9]+)?)\s*(?:s|sec|secs|seconds|ث)?\.?$", re.I)
-_MAX_FOOTER_CHARS = 120
+_SHORT_LINE_CHARS = 120  # footers and date lines are at most this long, invisible marks included
 _BREADCRUMB_SEP = re.compile(r"\s*[»›]\s*|\s+>>\s+")
 _MAX_BREADCRUMB_CHARS = 200
 # C0 controls other than tab/newline/CR: text never carries them, binary junk always does.
@@ -60,15 +60,12 @@ def decode(raw: bytes, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> str:
 
 def split_scraped(text: str) -> ScrapedText:
     """The scraped layout → its parts. Robust to a missing breadcrumb or footer, CRLF and stray marks."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # clean_line's result, without its call per line: stripped, and dropped when only blanks are left.
-    lines = [line for x in text.split("\n") if (line := x.strip()) and line.strip(BLANK_CHARS)]
+    lines = clean_lines(text)
     total = None
     # The footer is the last line; scrapers sometimes leave a stray line after it, so look at two
     # (short ones only: unmarking a whole paragraph to find out it is not a footer cost more than the rest).
     for i in range(len(lines) - 1, max(len(lines) - 3, -1), -1):
-        m = len(lines[i]) <= _MAX_FOOTER_CHARS and _FOOTER.match(visible(lines[i]).strip())
+        m = len(lines[i]) <= _SHORT_LINE_CHARS and _FOOTER.match(visible(lines[i]).strip())
         if m:
             total = float(m.group(1))
             del lines[i]
@@ -92,7 +89,7 @@ def split_scraped(text: str) -> ScrapedText:
 
 def _dateline(line: str) -> str | None:
     # A date line is short even with marks in it: a paragraph is not unmarked just to be turned down.
-    return parse_dateline(visible(line)) if len(line) <= _MAX_FOOTER_CHARS else None
+    return parse_dateline(visible(line)) if len(line) <= _SHORT_LINE_CHARS else None
 
 
 def parse(raw: bytes, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> Article:

@@ -123,14 +123,15 @@ async def _latency(cluster: Cluster, items, rate: float, timeout: float, progres
 def partition_shares(keys: list[bytes], partitions: int) -> list[float]:
     """Each news.normalized partition's share of the messages, as the producer's partitioner spreads the keys
     (normalize keys by source for dedup, so a few sources make a few busy partitions)."""
-    from aiokafka.partitioner import DefaultPartitioner
+    from agents.partitioner import KeyPartitioner
 
     if not keys:
         return []
     counts = [0] * partitions
     everything = list(range(partitions))
+    partition = KeyPartitioner()  # the workers' own
     for key in keys:
-        counts[DefaultPartitioner()(key, everything, everything)] += 1
+        counts[partition(key, everything, everything)] += 1
     return sorted((c / len(keys) for c in counts), reverse=True)
 
 
@@ -238,7 +239,7 @@ def run_phases(opts: BenchOptions, workdir: Path, progress: Progress) -> Result:
         v["inprocess_per_s_after"] = again.per_s
         drift = _ratio(again.per_s, cost.first_per_s) if again.articles == cost.first_articles else float("nan")
         v["inprocess_drift"] = drift
-        v["inprocess_per_s"] = cost.per_s * (1 + drift) / 2 if drift == drift else \
+        v["inprocess_per_s"] = cost.per_s * (1 + drift) / 2 if not math.isnan(drift) else \
             _ratio(cost.articles + again.articles, cost.cpu_s + again.cpu_s)  # cut short: as before
         v["efficiency_cpu"] = _ratio(1000 / v["inprocess_per_s"], v["e2e_worker_cpu_ms"])
         progress.phase(f"in-process again: {again.per_s:.1f}/s (before e2e {cost.per_s:.1f}/s)")
