@@ -21,6 +21,19 @@ PLACES_FILE = "places.tsv.gz"
 # CLDR region codes that are continents → GeoNames continent codes.
 _CLDR_CONTINENTS = {"002": "AF", "150": "EU", "142": "AS", "009": "OC", "003": "NA", "005": "SA", "010": "AN"}
 
+# The names news uses for countries whose CLDR name is a long or official one (المملكة العربية السعودية,
+# الولايات المتحدة, المملكة المتحدة): without them the commonest countries of Arabic news were neither
+# listed nor geocoded, and gave no demonym (السعودي, الأمريكي). Their nisba adjectives follow by rule.
+COUNTRY_ALIASES = {
+    "SA": ("السعودية",), "US": ("أمريكا", "أميركا", "الولايات المتحدة الأمريكية", "الولايات المتحدة الأميركية"),
+    "GB": ("بريطانيا", "إنجلترا", "انجلترا", "إنكلترا"), "PS": ("فلسطين",), "AE": ("الإمارات",),
+    "KR": ("كوريا الجنوبية",), "KP": ("كوريا الشمالية",), "CD": ("الكونغو الديمقراطية",),
+    "NL": ("هولندا",), "CZ": ("التشيك",), "BA": ("البوسنة",), "VA": ("الفاتيكان",),
+}
+# Nisba adjectives the rule cannot form (إنجلترا → إنجليزي, النمسا → نمساوي, كوريا الجنوبية → كوري).
+IRREGULAR_DEMONYMS = {"GB": ("إنجليزي", "انجليزي", "إنكليزي", "انكليزي"), "AT": ("نمساوي",), "KR": ("كوري",),
+                      "US": ("أمريكي", "أميركي")}
+
 
 @dataclass(slots=True, frozen=True)
 class Place:
@@ -35,16 +48,22 @@ class Place:
         return {"geonameid": self.geonameid, "country_code": self.country_code, "lat": self.lat, "lon": self.lon}
 
 
-def _demonyms(name: str) -> set[str]:
-    """`ليبيا` → ليبي, الليبي, الليبيه, ليبيون, ...: Arabic nisba adjectives (folded), formed by rule."""
-    stem = name.removeprefix("ال")
+def _demonyms(name: str, written: str = "") -> set[str]:
+    """`ليبيا` → ليبي, الليبي, الليبيه, ليبيون, ...: Arabic nisba adjectives (folded), formed by rule.
+    `written` is the name before folding: an initial أل / إل (ألمانيا) is part of the name, not the article."""
+    article = name.startswith("ال") and not written.startswith(("أل", "إل"))
+    stem = name[2:] if article else name
     if " " in stem or len(stem) < 3:
         return set()
-    for ending in ("يه", "ا", "ه"):
+    for ending in ("يا", "يه", "ا", "ه"):  # ليبيا → ليبي, السعودية → سعودي, أمريكا → أمريكي
         if stem.endswith(ending) and len(stem) - len(ending) >= 3:
             stem = stem[: -len(ending)]
             break
-    base = stem + "ي"
+    return nisba_forms(stem + "ي")
+
+
+def nisba_forms(base: str) -> set[str]:
+    """A folded nisba adjective's forms: ليبي → ليبيه, ليبيون, ليبيين, ليبييه, and each with the article."""
     forms = {base, base + "ه", base + "ون", base + "ين", base + "يه"}
     return forms | {"ال" + f for f in forms}
 
@@ -75,16 +94,17 @@ def build_places(model_dir: str) -> dict[str, list[Place]]:
                                           int(c["population"] or 0), "city"))
     territories = Locale("ar").territories
     continents = gc.get_continents()
-    for code, name in territories.items():
-        if not arabic_name(name):
-            continue
+    names = [(code, name) for code, name in territories.items() if arabic_name(name)]
+    names += [(code, alias) for code, aliases in COUNTRY_ALIASES.items() for alias in aliases]
+    for code, name in names:
         key = fold_name(name)
         if code in countries:
             c = countries[code]
             lat, lon = capital_coords.get(code, (None, None))
             place = Place(int(c["geonameid"]), code, lat, lon, int(c["population"] or 0), "country")
             places[key].add(place)
-            for d in _demonyms(key):
+            demonyms = _demonyms(key, name).union(*(nisba_forms(fold_name(d)) for d in IRREGULAR_DEMONYMS.get(code, ())))
+            for d in demonyms:
                 places[d].add(Place(place.geonameid, code, lat, lon, 0, "demonym"))
         elif code in _CLDR_CONTINENTS and _CLDR_CONTINENTS[code] in continents:
             c = continents[_CLDR_CONTINENTS[code]]

@@ -64,10 +64,11 @@ class OutsideWords:
         return cls(words, exceptions)
 
     def save(self, model_dir: str) -> None:
-        with gzip.open(os.path.join(model_dir, OUTSIDE_FILE), "wt", encoding="utf-8") as f:
-            for tag, words in (("S", self.words), ("E", self.exceptions)):
-                for w in sorted(words):
-                    f.write(f"{tag}\t{w}\n")
+        lines = [f"{tag}\t{w}\n" for tag, words in (("S", self.words), ("E", self.exceptions)) for w in sorted(words)]
+        # mtime=0: the same words give the same bytes, so a retrained model does not show a changed file
+        with open(os.path.join(model_dir, OUTSIDE_FILE), "wb") as raw, \
+                gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as f:
+            f.write("".join(lines).encode("utf-8"))
 
     @classmethod
     def load(cls, model_dir: str) -> OutsideWords | None:

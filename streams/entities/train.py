@@ -357,6 +357,19 @@ def write_readme(output_dir: str, result: dict) -> None:
         " 0.727. Still off by default: the match report `فاز هامبورغ على بنفيكا بهدفين في دوري أبطال أوروبا`"
         " loses the club `بنفيكا` (a 0.4 margin: its O → O transition is stronger), `محمود صبري ابو تريكة امل"
         " الاهلي` is read as one name, and dev ORG drops 0.655 → 0.643; a candidate for the next round."),
+        ("- Sixth round: country names and demonyms. The nisba rule turned every country ending in -يا (ليبيا,"
+        " سوريا, إسبانيا, ...) into `ليبيي`, and read the أل of ألمانيا as the article; CLDR's names of Saudi"
+        " Arabia, the United States, the United Kingdom, Palestine and the Emirates are long official ones. So"
+        " `السعودية`, `أمريكا`, `بريطانيا` were neither listed nor geocoded and `الليبية`, `السوري`, `الأمريكي`"
+        " cast no vote. Fixed (`geo.py`: the -يا ending, the hamza test, `COUNTRY_ALIASES`,"
+        " `IRREGULAR_DEMONYMS`; 247 → 259 country names, 1,770 → 1,900 demonyms). Tagging: three 20% holdouts"
+        " 0.7447 → 0.7432, dev tagged by their models 0.7274 → 0.7264, dev of the full model 0.733 → 0.738"
+        " (LOC 0.877 → 0.883, MISC 0.452 → 0.480, PERS 0.734 → 0.742, ORG 0.655 → 0.652): level within the"
+        " noise, kept for the geocoding. The match report above now loses `بنفيكا` with this model too."
+        " Tried in that round and left out: the number and gender of a neighbouring demonym as a feature"
+        " (`ليون الفرنسي` a club, `ليون الفرنسية` the city): holdouts 0.7422, dev 0.735, and `ليون الفرنسي`"
+        " still a place; the label profile on top of the fix: holdouts 0.7504 (+0.7), dev by their models"
+        " 0.7332 (+0.7), but dev of the full model 0.735 against 0.738: still off."),
         "- ANERcorp leaves `حكومة X` outside entities, so the model does too (e.g. حكومة الوفاق).",
         ("- Geocoding: a country's coordinates are its capital's; an ambiguous place takes the reading in the"
          " country the article votes for (countries named ×3, demonyms such as الليبية and unambiguous places ×1),"
