@@ -15,7 +15,8 @@ from streams.entities.evaluate import entity_key, evaluate_gold, format_report
 from streams.normalize import normalize
 from streams.pipeline import build_normalizer, parse_message
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples" / "000_d68a4a2d4984eef3.txt"
+# The design documents' sample (../shared/data/samples/000_d68a4a2d4984eef3.txt), byte for byte.
+SAMPLE = Path(__file__).resolve().parents[2] / "agents" / "samples" / "01_tripoli_delegation.txt"
 
 
 @pytest.fixture(scope="module")
