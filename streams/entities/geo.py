@@ -23,16 +23,42 @@ _CLDR_CONTINENTS = {"002": "AF", "150": "EU", "142": "AS", "009": "OC", "003": "
 
 # The names news uses for countries whose CLDR name is a long or official one (المملكة العربية السعودية,
 # الولايات المتحدة, المملكة المتحدة): without them the commonest countries of Arabic news were neither
-# listed nor geocoded, and gave no demonym (السعودي, الأمريكي). Their nisba adjectives follow by rule.
+# listed nor geocoded, and gave no demonym (السعودي, الأمريكي). Their nisba adjectives follow by rule, and
+# arwikicats' nationality table (when installed) adds the forms no rule makes (ألمان, أتراك, نمساوي).
 COUNTRY_ALIASES = {
     "SA": ("السعودية",), "US": ("أمريكا", "أميركا", "الولايات المتحدة الأمريكية", "الولايات المتحدة الأميركية"),
     "GB": ("بريطانيا", "إنجلترا", "انجلترا", "إنكلترا"), "PS": ("فلسطين",), "AE": ("الإمارات",),
     "KR": ("كوريا الجنوبية",), "KP": ("كوريا الشمالية",), "CD": ("الكونغو الديمقراطية",),
     "NL": ("هولندا",), "CZ": ("التشيك",), "BA": ("البوسنة",), "VA": ("الفاتيكان",),
 }
-# Nisba adjectives the rule cannot form (إنجلترا → إنجليزي, النمسا → نمساوي, كوريا الجنوبية → كوري).
-IRREGULAR_DEMONYMS = {"GB": ("إنجليزي", "انجليزي", "إنكليزي", "انكليزي"), "AT": ("نمساوي",), "KR": ("كوري",),
-                      "US": ("أمريكي", "أميركي")}
+# English country names of arwikicats' nationality table that are not GeoNames' names of the country.
+_NATIONALITY_COUNTRIES = {"england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB",
+                          "palestine": "PS", "czech republic": "CZ", "ivory coast": "CI", "east timor": "TL",
+                          "macedonia": "MK", "swaziland": "SZ", "cape verde": "CV", "burma": "MM"}
+_NATIONALITY_FORMS = ("male", "males", "female", "females", "the_male", "the_female")
+
+
+def nationality_names(country_codes: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(country code, kind, Arabic) from arwikicats' nationality table: `demonym` for every form of the
+    adjective and its plurals (أمريكي، الأمريكية، أمريكيون، ألمان، أتراك), `country` for the country name it
+    gives. `country_codes`: lower-cased English country name → ISO code."""
+    from streams.entities.gazetteer import _package_json
+
+    out = []
+    for entry in _package_json("ArWikiCats", "jsons", "nationalities", "nationalities_data.json").values():
+        en = str(entry.get("en", "")).lower()
+        code = country_codes.get(en) or _NATIONALITY_COUNTRIES.get(en)
+        if not code:
+            continue
+        if entry.get("ar"):
+            out.append((code, "country", entry["ar"]))
+        for form in _NATIONALITY_FORMS:
+            word = entry.get(form) or ""
+            if word and " " not in word:
+                out.append((code, "demonym", word))
+                if not word.startswith("ال"):
+                    out.append((code, "demonym", "ال" + word))  # the plurals are given without the article
+    return out
 
 
 @dataclass(slots=True, frozen=True)
@@ -59,11 +85,7 @@ def _demonyms(name: str, written: str = "") -> set[str]:
         if stem.endswith(ending) and len(stem) - len(ending) >= 3:
             stem = stem[: -len(ending)]
             break
-    return nisba_forms(stem + "ي")
-
-
-def nisba_forms(base: str) -> set[str]:
-    """A folded nisba adjective's forms: ليبي → ليبيه, ليبيون, ليبيين, ليبييه, and each with the article."""
+    base = stem + "ي"
     forms = {base, base + "ه", base + "ون", base + "ين", base + "يه"}
     return forms | {"ال" + f for f in forms}
 
@@ -80,7 +102,8 @@ def build_places(model_dir: str) -> dict[str, list[Place]]:
     countries = gc.get_countries()
     places: dict[str, set[Place]] = defaultdict(set)
     capital_coords: dict[str, tuple[float, float]] = {}
-    by_name_cc = {(c["name"], c["countrycode"]): c for c in cities.values()}
+    # A capital is the most populous city of its name in its country: Washington, Utah is a Washington too.
+    by_name_cc = {(c["name"], c["countrycode"]): c for c in sorted(cities.values(), key=lambda c: c["population"] or 0)}
     for iso, c in countries.items():
         cap = by_name_cc.get((c.get("capital", ""), iso))
         if cap:
@@ -103,13 +126,20 @@ def build_places(model_dir: str) -> dict[str, list[Place]]:
             lat, lon = capital_coords.get(code, (None, None))
             place = Place(int(c["geonameid"]), code, lat, lon, int(c["population"] or 0), "country")
             places[key].add(place)
-            demonyms = _demonyms(key, name).union(*(nisba_forms(fold_name(d)) for d in IRREGULAR_DEMONYMS.get(code, ())))
-            for d in demonyms:
+            for d in _demonyms(key, name):
                 places[d].add(Place(place.geonameid, code, lat, lon, 0, "demonym"))
         elif code in _CLDR_CONTINENTS and _CLDR_CONTINENTS[code] in continents:
             c = continents[_CLDR_CONTINENTS[code]]
             places[key].add(Place(int(c["geonameId"]), "", float(c["lat"]), float(c["lng"]),
                                   int(c.get("population") or 0), "continent"))
+    by_english = {c["name"].lower(): iso for iso, c in countries.items()}
+    for code, kind, name in nationality_names(by_english):
+        if code not in countries or not arabic_name(name):
+            continue
+        c = countries[code]
+        lat, lon = capital_coords.get(code, (None, None))
+        population = int(c["population"] or 0) if kind == "country" else 0
+        places[fold_name(name)].add(Place(int(c["geonameid"]), code, lat, lon, population, kind))
     rows = []
     for name, ps in places.items():
         for p in ps:
