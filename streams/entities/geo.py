@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from streams.tokenize import proclitic_splits
 
 PLACES_FILE = "places.tsv.gz"
+_BIG_CITY = 500_000  # inhabitants: the gazetteer's CITYBIG
 
 # CLDR region codes that are continents → GeoNames continent codes.
 _CLDR_CONTINENTS = {"002": "AF", "150": "EU", "142": "AS", "009": "OC", "003": "NA", "005": "SA", "010": "AN"}
@@ -29,7 +30,7 @@ COUNTRY_ALIASES = {
     "SA": ("السعودية",), "US": ("أمريكا", "أميركا", "الولايات المتحدة الأمريكية", "الولايات المتحدة الأميركية"),
     "GB": ("بريطانيا", "إنجلترا", "انجلترا", "إنكلترا"), "PS": ("فلسطين",), "AE": ("الإمارات",),
     "KR": ("كوريا الجنوبية",), "KP": ("كوريا الشمالية",), "CD": ("الكونغو الديمقراطية",),
-    "NL": ("هولندا",), "CZ": ("التشيك",), "BA": ("البوسنة",), "VA": ("الفاتيكان",),
+    "NL": ("هولندا",), "CZ": ("التشيك",), "BA": ("البوسنة",), "VA": ("الفاتيكان",), "SY": ("سورية",),
 }
 # English country names of arwikicats' nationality table that are not GeoNames' names of the country.
 _NATIONALITY_COUNTRIES = {"england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB",
@@ -105,7 +106,8 @@ def build_places(model_dir: str) -> dict[str, list[Place]]:
     # A capital is the most populous city of its name in its country: Washington, Utah is a Washington too.
     by_name_cc = {(c["name"], c["countrycode"]): c for c in sorted(cities.values(), key=lambda c: c["population"] or 0)}
     # GeoNames gives Washington, D.C. no Arabic name (two small Washingtons have واشنطن): a capital without
-    # one takes arwikicats' Arabic name of its English one.
+    # one takes arwikicats' Arabic name of its English one. Only capitals: for other cities an English name
+    # is too often a state's or a region's as well (كاليفورنيا, كولورادو would become small towns).
     city_names = _package_json("ArWikiCats", "jsons", "cities", "cities_full.json")
     extra_names: dict[int, list[str]] = {}
     for iso, c in countries.items():
@@ -178,7 +180,7 @@ def place_gazetteer_entries(places: dict[str, list[Place]]) -> Iterable[tuple[st
         if "continent" in kinds:
             yield "CONTINENT", name
         if "city" in kinds:
-            big = max(p.population for p in ps if p.kind == "city") >= 500_000
+            big = max(p.population for p in ps if p.kind == "city") >= _BIG_CITY
             yield ("CITYBIG" if big else "CITY"), name
         if "demonym" in kinds:
             yield "DEMONYM", name
@@ -203,6 +205,14 @@ class Geocoder:
             found = [p for p in self.places.get(key, ()) if p.kind != "demonym"]
             if found:
                 return found
+        # GeoNames lists some names without their article (خرطوم, باراغواي): tried off last, and trusted only
+        # for a country or a big city, as the bare word is often a small town's (الجامعة, الكونغو).
+        for word in [first, *(stem for _, stem in proclitic_splits(first, 2))]:
+            if word.startswith("ال") and len(word) > 4:
+                key = f"{word[2:]} {rest}" if rest else word[2:]
+                found = [p for p in self.places.get(key, ()) if p.kind == "country" or p.population >= _BIG_CITY]
+                if found:
+                    return found
         return []
 
     def country_votes(self, loc_names: Iterable[str], folded_words: Iterable[str]) -> Counter:

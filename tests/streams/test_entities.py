@@ -79,9 +79,15 @@ def geocoder():
 
 
 @pytest.mark.parametrize("name,country", [("السعوديه", "SA"), ("امريكا", "US"), ("بريطانيا", "GB"),
-                                          ("فلسطين", "PS"), ("الامارات", "AE"), ("المانيا", "DE")])
-def test_countries_are_geocoded_by_the_names_news_uses(geocoder, name, country):
+                                          ("فلسطين", "PS"), ("الامارات", "AE"), ("المانيا", "DE"), ("سوريه", "SY"),
+                                          ("الخرطوم", "SD"), ("بالخرطوم", "SD")])
+def test_places_are_geocoded_by_the_names_news_uses(geocoder, name, country):
     assert geocoder.resolve(name, Counter()).country_code == country
+
+
+def test_a_common_word_is_not_a_town_by_dropping_its_article(geocoder):
+    # الخرطوم is listed as خرطوم, but الجامعة ("the university") must not become the Algerian town Djamaa.
+    assert geocoder.resolve("الجامعه", Counter()) is None
 
 
 @pytest.mark.parametrize("word,country", [("الليبيه", "LY"), ("السوري", "SY"), ("الالماني", "DE"),
