@@ -124,6 +124,13 @@ def build_places(model_dir: str) -> dict[str, list[Place]]:
                 if len(key) >= 2:
                     places[key].add(Place(c["geonameid"], c["countrycode"], c["latitude"], c["longitude"],
                                           int(c["population"] or 0), "city"))
+
+    def country_place(code: str, kind: str) -> Place:
+        """A country (at its capital, with its population) or one of its demonyms (population 0)."""
+        c = countries[code]
+        lat, lon = capital_coords.get(code, (None, None))
+        return Place(int(c["geonameid"]), code, lat, lon, int(c["population"] or 0) if kind == "country" else 0, kind)
+
     territories = Locale("ar").territories
     continents = gc.get_continents()
     names = [(code, name) for code, name in territories.items() if arabic_name(name)]
@@ -131,24 +138,17 @@ def build_places(model_dir: str) -> dict[str, list[Place]]:
     for code, name in names:
         key = fold_name(name)
         if code in countries:
-            c = countries[code]
-            lat, lon = capital_coords.get(code, (None, None))
-            place = Place(int(c["geonameid"]), code, lat, lon, int(c["population"] or 0), "country")
-            places[key].add(place)
+            places[key].add(country_place(code, "country"))
             for d in _demonyms(key, name):
-                places[d].add(Place(place.geonameid, code, lat, lon, 0, "demonym"))
+                places[d].add(country_place(code, "demonym"))
         elif code in _CLDR_CONTINENTS and _CLDR_CONTINENTS[code] in continents:
             c = continents[_CLDR_CONTINENTS[code]]
             places[key].add(Place(int(c["geonameId"]), "", float(c["lat"]), float(c["lng"]),
                                   int(c.get("population") or 0), "continent"))
     by_english = {c["name"].lower(): iso for iso, c in countries.items()}
     for code, kind, name in nationality_names(by_english):
-        if code not in countries or not arabic_name(name):
-            continue
-        c = countries[code]
-        lat, lon = capital_coords.get(code, (None, None))
-        population = int(c["population"] or 0) if kind == "country" else 0
-        places[fold_name(name)].add(Place(int(c["geonameid"]), code, lat, lon, population, kind))
+        if code in countries and arabic_name(name):
+            places[fold_name(name)].add(country_place(code, kind))
     rows = []
     for name, ps in places.items():
         for p in ps:
@@ -200,14 +200,15 @@ class Geocoder:
         if found:
             return found
         first, _, rest = name.partition(" ")
-        for _, stem in proclitic_splits(first, 2):
+        stems = [stem for _, stem in proclitic_splits(first, 2)]
+        for stem in stems:
             key = f"{stem} {rest}" if rest else stem
             found = [p for p in self.places.get(key, ()) if p.kind != "demonym"]
             if found:
                 return found
         # GeoNames lists some names without their article (خرطوم, باراغواي): tried off last, and trusted only
         # for a country or a big city, as the bare word is often a small town's (الجامعة, الكونغو).
-        for word in [first, *(stem for _, stem in proclitic_splits(first, 2))]:
+        for word in [first, *stems]:
             if word.startswith("ال") and len(word) > 4:
                 key = f"{word[2:]} {rest}" if rest else word[2:]
                 found = [p for p in self.places.get(key, ()) if p.kind == "country" or p.population >= _BIG_CITY]
