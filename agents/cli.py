@@ -276,21 +276,29 @@ def eval_group() -> None:
 
 @eval_group.command(name="ner")
 @click.argument("conll", type=click.Path(exists=True, dir_okay=False))
-def eval_ner(conll) -> None:
+@click.option("--window", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Tag this many consecutive sentences as one article (a line each), so what the stage does "
+                   "across an article counts; each sentence is still scored on its own.")
+def eval_ner(conll, window) -> None:
     """Entity precision/recall/F1 on a CoNLL file (`word TAG` lines, IOB PERS/LOC/ORG/MISC).
 
     Each sentence's tokens are joined by single spaces and run through the production entity stage;
     spans must match gold exactly. The last line printed is JSON.
 
+    With --window N, N consecutive sentences go through the stage together, as the lines of one article:
+    a name found in one of them is then also tagged where it recurs, as in real articles. The contract
+    score is the default, one sentence at a time.
+
     \b
-    Example:
+    Examples:
       khabar eval ner ../shared/data/anercorp/dev.conll
+      khabar eval ner --window 15 ../shared/data/anercorp/dev.conll
     """
     import json
 
     from streams.entities.evaluate import evaluate_conll, format_report
 
-    result = evaluate_conll(conll)
+    result = evaluate_conll(conll, window=window)
     click.echo(format_report(result))
     click.echo(json.dumps(result, ensure_ascii=False))
 

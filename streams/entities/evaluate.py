@@ -51,7 +51,10 @@ def _score(per: dict[str, list[int]]) -> dict:
     return out
 
 
-def evaluate_gold(sentences: list[GoldSentence], recognizer=None) -> dict:
+def evaluate_gold(sentences: list[GoldSentence], recognizer=None, window: int = 1) -> dict:
+    """Score the stage on gold sentences. `window` > 1 runs that many consecutive sentences as one article
+    (one per line), so what the stage does across an article (a name found once tagged where it recurs)
+    counts; each sentence is still scored on its own line."""
     if recognizer is None:
         from streams.entities import EntityRecognizer
 
@@ -60,24 +63,46 @@ def evaluate_gold(sentences: list[GoldSentence], recognizer=None) -> dict:
     keyed: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for t in TYPES:
         exact[t], keyed[t] = [0, 0, 0], [0, 0, 0]
-    for gold in sentences:
-        article = normalize(Article(title="", body=gold.text))
-        recognizer(article)
-        body = article.body
-        pred = [(m.type, m.start, m.end) for m in article.entities if m.field == "body"]
-        if body != gold.text:  # normalization changed the text: compare by text position-free keys only
-            gold_spans = Counter((t, gold.text[s:e]) for t, s, e in gold.spans)
-            pred_spans = Counter((t, body[s:e]) for t, s, e in pred)
-        else:
-            gold_spans = Counter(gold.spans)
-            pred_spans = Counter(pred)
-        _tally(exact, gold_spans, pred_spans)
-        _tally(keyed, Counter((t, entity_key(gold.text[s:e])) for t, s, e in gold.spans),
-               Counter((t, entity_key(body[s:e])) for t, s, e in pred))
+    window = max(1, window)
+    for at in range(0, len(sentences), window):
+        chunk = sentences[at:at + window]
+        for gold, body, pred in _tagged_lines(chunk, recognizer):
+            if body != gold.text:  # normalization changed the text: compare by text position-free keys only
+                gold_spans = Counter((t, gold.text[s:e]) for t, s, e in gold.spans)
+                pred_spans = Counter((t, body[s:e]) for t, s, e in pred)
+            else:
+                gold_spans = Counter(gold.spans)
+                pred_spans = Counter(pred)
+            _tally(exact, gold_spans, pred_spans)
+            _tally(keyed, Counter((t, entity_key(gold.text[s:e])) for t, s, e in gold.spans),
+                   Counter((t, entity_key(body[s:e])) for t, s, e in pred))
     result = _score(exact)
     result["key"] = _score(keyed)
     result["sentences"] = len(sentences)
+    if window > 1:
+        result["window"] = window
     return result
+
+
+def _tagged_lines(chunk: list[GoldSentence], recognizer) -> list[tuple[GoldSentence, str, list]]:
+    """(gold sentence, its normalized text, predicted (type, start, end) in that text) for each sentence of
+    `chunk`, tagged as one article with a sentence per line."""
+    article = normalize(Article(title="", body="\n".join(g.text for g in chunk)))
+    recognizer(article)
+    body = article.body
+    lines = body.split("\n")
+    if len(lines) != len(chunk):  # normalization merged or dropped lines: tag the sentences one by one
+        return [row for g in chunk for row in _tagged_lines([g], recognizer)] if len(chunk) > 1 else \
+            [(chunk[0], body, [(m.type, m.start, m.end) for m in article.entities if m.field == "body"])]
+    out = []
+    begin = 0
+    for gold, line in zip(chunk, lines):
+        end = begin + len(line)
+        pred = [(m.type, m.start - begin, m.end - begin) for m in article.entities
+                if m.field == "body" and begin <= m.start and m.end <= end]
+        out.append((gold, line, pred))
+        begin = end + 1
+    return out
 
 
 def _tally(per: dict[str, list[int]], gold: Counter, pred: Counter) -> None:
@@ -89,9 +114,9 @@ def _tally(per: dict[str, list[int]], gold: Counter, pred: Counter) -> None:
         per[key[0]][2] += n
 
 
-def evaluate_conll(path: str, recognizer=None) -> dict:
+def evaluate_conll(path: str, recognizer=None, window: int = 1) -> dict:
     """Precision/recall/F1 (micro and per type) of the production stage on a `word TAG` CoNLL file."""
-    return evaluate_gold(load_gold(path), recognizer)
+    return evaluate_gold(load_gold(path), recognizer, window)
 
 
 def format_report(result: dict) -> str:
