@@ -64,13 +64,15 @@ class WordFeatures:
         self.profile = profile or {}  # folded word → how WikiFANE labels it (see labelprofile.py)
         self.clusters = clusters or {}
         self.cache: dict[str, tuple] = {}
-        self._analyses: dict[str, tuple] = {}  # new words analysed for the name prefetch, until computed
+        # The current batch's new words, analysed (for the name prefetch, `_compute`, and `analysis_of`).
+        self._analyses: dict[str, tuple] = {}
         # With a trained model's weights (feature → score per label), a word's features are summed into
         # score vectors once, when the word is first seen: tagging then adds a few vectors per token
         # instead of looking up ~30 feature strings per token.
         # The vectors live in one table, rows = cached words, planes = own score and the scores the word
         # adds to its neighbours at offsets -2, -1, +1, +2; a sentence's scores are then a few gathers.
         self.weights = weights
+        self.last_matches: list[list] = []  # see emissions_and_folded
         if weights is not None:
             size = len(next(iter(weights.values()))) if weights else 1
             self._zero = np.zeros(size)
@@ -143,7 +145,9 @@ class WordFeatures:
         return _name_core(analysis[1], analysis[3], analysis[4])
 
     def _compute(self, word: str, vectors: bool = True) -> tuple:
-        analysis = self._analyses.pop(word, None) or _analyse(word)
+        analysis = self._analyses.get(word) or _analyse(word)
+        if not vectors:  # the tagging path (word_id): keep it for the rest of the batch
+            self._analyses[word] = analysis
         unfolded, f, splits, shape, stems = analysis
         own = [f"w={f}", f"sh={shape}", f"len={min(len(f), 8)}"]
         if len(f) > 2:
@@ -211,6 +215,11 @@ class WordFeatures:
             self._picked.clear()
             self._offsets.clear()
 
+    def analysis_of(self, word: str) -> tuple | None:
+        """The analysis (`_analyse`) of a word first seen in the last batch, else None: the neural tagger
+        reads the same words right after and need not analyse them again."""
+        return self._analyses.get(word)
+
     def folded(self, word: str) -> str:
         """The folded form of a word as the tagger saw it."""
         return self.folded_of[self.word_id(word)]
@@ -230,12 +239,16 @@ class WordFeatures:
         total = sum(len(s) for s in sentences)
         if total > _CACHE_LIMIT // 2 and len(sentences) > 1:  # keep one batch's rows within the table
             half = len(sentences) // 2
-            (e1, f1), (e2, f2) = self.emissions_and_folded(sentences[:half]), self.emissions_and_folded(sentences[half:])
+            e1, f1 = self.emissions_and_folded(sentences[:half])
+            m1 = self.last_matches
+            e2, f2 = self.emissions_and_folded(sentences[half:])
+            self.last_matches = m1 + self.last_matches
             return e1 + e2, f1 + f2
         if len(self.ids) + total > _CACHE_LIMIT:
             self.reset()
         flat = [w for sent in sentences for w in sent]
         ids = list(map(self.ids.get, flat))
+        self._analyses.clear()
         if None in ids:
             new = [k for k, i in enumerate(ids) if i is None]
             if self.namelike is not None and len(new) > 8:
@@ -244,8 +257,9 @@ class WordFeatures:
             word_id = self.word_id
             for k in new:
                 ids[k] = word_id(flat[k])
-            self._analyses.clear()
         n = len(ids)
+        # Each sentence's multi-word list matches, for the neural tagger to read too (neural.py).
+        self.last_matches: list[list] = [[] for _ in sentences]
         if n == 0:
             return [np.zeros((0, len(zero))) for _ in sentences], [[] for _ in sentences]
         self._fill_table()
@@ -285,7 +299,8 @@ class WordFeatures:
             pos, m = int(begins[sent]), lengths[sent]
             e = em[pos:pos + m]
             f = folded[pos:pos + m]
-            for start, end, classes, _ in self.gazetteer.match(f, [starts_of[k] for k in ids[pos:pos + m]]):
+            found = self.last_matches[sent] = self.gazetteer.match(f, [starts_of[k] for k in ids[pos:pos + m]])
+            for start, end, classes, _ in found:
                 for k in range(start, end):
                     e[k] += self._score([f"m{'B' if k == start else 'I'}={cls}" for cls in sorted(classes)])
                 if end < m:

@@ -15,6 +15,7 @@ from streams.entities.gazetteer import Gazetteer
 from streams.entities.geo import Geocoder
 from streams.entities.labelprofile import load_profile
 from streams.entities.namelike import NameLikeness
+from streams.entities.neural import NeuralScorer
 from streams.entities.outside import OUTSIDE_FEATURE, OutsideWords
 from streams.entities.tagger import SequenceTagger, bio_to_spans
 from streams.tokenize import tokenize
@@ -41,22 +42,30 @@ class EntityRecognizer:
         decoding = _decoding(self.model_dir)
         weights = self.tagger.weights
         # Words train keeps outside names (outside.py): a constant off their scores for every entity label.
-        outside_words = OutsideWords.load(self.model_dir)
+        outside_words = known_outside = OutsideWords.load(self.model_dir)
         self.outside_word_penalty = float(decoding.get("outside_word_penalty", 0.0)) if outside_words else 0.0
         if self.outside_word_penalty:
             penalty = np.array([0.0 if label == "O" else -self.outside_word_penalty for label in self.tagger.labels])
             weights = {**weights, OUTSIDE_FEATURE: penalty}
         else:
             outside_words = None
-        self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir), weights,
-                                     NameLikeness.load(self.model_dir), load_profile(self.model_dir),
-                                     outside_words)
+        namelike = NameLikeness.load(self.model_dir)
+        self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir), weights, namelike,
+                                     load_profile(self.model_dir), outside_words)
+        # The neural tagger's label log-probabilities, weighted, are added to the CRF's scores (neural.py).
+        self.neural = NeuralScorer.load(self.model_dir, self.gazetteer, known_outside, namelike)
+        self.neural_weight = float(decoding.get("neural_weight", 0.0)) if self.neural is not None else 0.0
+        if self.neural is not None:
+            self._neural_order = [self.neural.labels.index(label) for label in self.tagger.labels]
         self.geocoder = Geocoder.load(self.model_dir)
         # The CRF is cautious (precision well above recall); a constant taken off every O score, tuned on
         # held-out training sentences at training time, trades some of that precision for recall.
         self.outside_penalty = decoding.get("outside_penalty", 0.0)
         self.propagate = True
         self.propagate_types = {"PERS", "LOC", "ORG", "MISC"}
+        # Words of a multi-word name that also count alone, by type: -1, a person's surname. Given names
+        # (0) and organisations' last words cost F1 on runs of held-out sentences (model README).
+        self.propagate_parts = {"PERS": (-1,)}
 
     def __call__(self, article: Article) -> Article:
         seen: set[str] = set()
@@ -86,6 +95,11 @@ class EntityRecognizer:
             sentences, words = _sentences(text)
             parts += [(field, text, sent, w) for sent, w in zip(sentences, words)]
         emissions, folded = self.features.emissions_and_folded([p[3] for p in parts])
+        if self.neural_weight:
+            scores = self.neural.log_probabilities([p[3] for p in parts], self.features.last_matches,
+                                                   self.features.analysis_of)
+            for e, lp in zip(emissions, scores):
+                e += self.neural_weight * lp[:, self._neural_order]
         out: list[Mention] = []
         all_labels = self.tagger.decode_batch(emissions)
         if self.propagate:
@@ -114,6 +128,8 @@ class EntityRecognizer:
                 key = tuple(folded[i:j])
                 if kind in self.propagate_types and sum(map(len, key)) >= 3:
                     found.setdefault(_strip_first(key), set()).add(kind)
+        if self.propagate_parts:
+            self._add_name_parts(found)
         by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for key, kinds in found.items():
             if len(kinds) == 1:
@@ -146,6 +162,21 @@ class EntityRecognizer:
                         break
             out.append(labels)
         return out
+
+    def _add_name_parts(self, found: dict[tuple[str, ...], set[str]]) -> None:
+        """A person named in full is later called by the surname alone (كوفي أنان, then أنان): the parts of
+        a multi-word name found in the article count as found too, unless train keeps the word outside
+        names (a common word) or it is shorter than three letters."""
+        outside = self.features.outside_words
+        for key, kinds in list(found.items()):
+            if len(key) < 2 or len(kinds) != 1:
+                continue
+            kind = next(iter(kinds))
+            for at in self.propagate_parts.get(kind, ()):
+                part = key[at]
+                if len(part) < 3 or (outside is not None and outside.covers(part, [])):
+                    continue
+                found.setdefault((part,), set()).add(kind)
 
     def _known(self, key: str) -> bool:
         return bool(self.gazetteer.word_classes(key)) or key in self.geocoder.places or _in_trie(self.gazetteer.trie, key)

@@ -1,8 +1,9 @@
 """The entity stage on the sample article and on arbitrary text. Nothing here is a list the model reads:
-the expected entities must come out of the shipped CRF and gazetteers."""
+the expected entities must come out of the shipped taggers (CRF and neural) and gazetteers."""
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -177,7 +178,23 @@ def test_a_name_found_once_is_tagged_again_in_the_same_article(recognizer):
     out = recognizer._propagate(sentences, labels)
     assert out[0] == ["O", "B-PERS", "I-PERS"]
     assert out[1] == ["O", "B-PERS", "I-PERS", "O"]
-    assert out[2] == ["O", "O"]  # only the whole name, never a part of it
+    assert out[2] == ["O", "O"]  # a given name alone is not the person: many people share it
+
+
+def test_a_surname_alone_is_the_person_named_in_full_earlier(recognizer):
+    sentences = [["قال", "كوفي", "أنان"], ["وأكد", "أنان", "ذلك"], ["لأنان", "رأي"]]
+    labels = [["O", "B-PERS", "I-PERS"], ["O", "O", "O"], ["O", "O"]]
+    out = recognizer._propagate(sentences, labels)
+    assert out[1] == ["O", "B-PERS", "O"]
+    assert out[2] == ["B-PERS", "O"]  # with a proclitic too
+
+
+def test_a_surname_that_is_a_common_word_is_not_propagated(recognizer):
+    common = "الذي"  # train keeps it outside names (outside.tsv.gz)
+    assert recognizer.features.outside_words.covers(common, [])
+    sentences = [["قال", "محمد", common], ["وأكد", common, "ذلك"]]
+    out = recognizer._propagate(sentences, [["O", "B-PERS", "I-PERS"], ["O", "O", "O"]])
+    assert out[1] == ["O", "O", "O"]
 
 
 def test_name_likeness_learns_letter_patterns_of_unlisted_names(tmp_path):
@@ -194,6 +211,16 @@ def test_name_likeness_learns_letter_patterns_of_unlisted_names(tmp_path):
     assert p[1] == max(p)
     assert any(f.startswith("nl=PERS") for f in model.features("رومانوف"))
     assert model.probabilities("الحكومة")[0] == max(model.probabilities("الحكومة"))
+
+
+def test_shipped_model_adds_the_neural_taggers_scores(recognizer):
+    assert recognizer.neural is not None and recognizer.neural_weight > 0
+    assert sorted(recognizer.neural.labels) == recognizer.tagger.labels
+    words = [["وقال", "الرئيس", "الفرنسي", "إيمانويل", "ماكرون", "في", "باريس"]]
+    scores = recognizer.neural.log_probabilities(words)[0]
+    assert np.allclose(np.exp(scores).sum(axis=1), 1.0, atol=1e-5)
+    labels = [recognizer.neural.labels[k] for k in scores.argmax(axis=1)]
+    assert labels[3:5] == ["B-PERS", "I-PERS"] and labels[6] == "B-LOC"  # the network alone reads it too
 
 
 def test_shipped_model_has_name_likeness(recognizer):
@@ -297,5 +324,6 @@ def test_a_name_does_not_run_on_over_a_common_word_after_it(recognizer, tmp_path
     plain = tmp_path / "model"
     shutil.copytree(recognizer.model_dir, plain)
     decoding = json.loads((plain / "decoding.json").read_text())
-    (plain / "decoding.json").write_text(json.dumps({**decoding, "outside_word_penalty": 0}))
+    # The CRF alone, without the prior (the neural tagger, off here, also stops the run-on by itself):
+    (plain / "decoding.json").write_text(json.dumps({**decoding, "outside_word_penalty": 0, "neural_weight": 0}))
     assert [(m.type, m.text) for m in EntityRecognizer(str(plain)).find(text)] == [("PERS", "راوول الهدف")]

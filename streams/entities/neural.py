@@ -1,0 +1,260 @@
+"""A small neural tagger whose label scores are added to the CRF's (an ensemble of two different learners).
+
+The CRF reads sparse, hand-made features; this network reads dense ones it learns: an embedding of the
+word, the mean embedding of its letter 2-4-grams (so an unseen name still looks like the names it resembles),
+its list classes and shape. A window of five words goes through one convolution and a hidden layer
+(Collobert et al. 2011's window approach), pretrained on WikiFANE and then trained on ANERcorp
+(`train_neural.py`, PyTorch at training time only).
+
+Tagging runs in numpy: the convolution is linear in each word's input, so each distinct word's five
+contributions (one per window position) are computed once and kept, like the CRF's word scores; a sentence
+then costs a few gathers and two small matrix products.
+"""
+from __future__ import annotations
+
+import os
+import zlib
+
+import numpy as np
+
+from streams.entities.features import _analyse
+from streams.entities.gazetteer import Gazetteer
+from streams.entities.namelike import CLASSES as NAME_CLASSES
+
+NEURAL_FILE = "neural.npz"
+WINDOW = 2  # words each side (the default; a model's own is its convolution's width)
+# List classes the network reads: not WikiFANE's own (W*), which it is pretrained on (they would be its answers).
+CLASSES = ("CITY", "CITYBIG", "CLUB", "CONTINENT", "COUNTRY", "CUR", "DEMONYM", "PFULL", "PGIVEN", "PSUR",
+           "PTRANS", "PUNIT", "TLOC", "TMISC", "TORG", "TPERS")
+SHAPES = ("A", "D", "Lu", "Ll", "P", "O", "E")
+
+
+def dense_size(classes: tuple[str, ...], namelike: bool = False) -> int:
+    """Width of a word's dense features (list classes of the word and of its stem, shape, three flags, and
+    the name-likeness classifier's five probabilities when it is read)."""
+    return 2 * len(classes) + len(SHAPES) + 3 + (len(NAME_CLASSES) if namelike else 0)
+
+
+def match_size(classes: tuple[str, ...]) -> int:
+    """Width of a token's multi-word list match features (`WordInputs.matches`)."""
+    return 2 * len(classes)
+
+
+PAD, UNK = 0, 1
+# Distinct words whose input vector is kept (float16, ~130 values: 38 MB), as many as the CRF's word cache:
+# a smaller cache thrashes on a day of news and recomputes the commonest words again and again.
+_CACHE_LIMIT = 150_000
+
+
+def ngram_buckets(folded: str, buckets: int) -> list[int]:
+    """Hashed letter 2-4-grams of a folded word (crc32: the same in every process, unlike `hash`)."""
+    w = f"<{folded}>"
+    # surrogatepass: a lone surrogate (invalid text, but a str all the same) hashes instead of raising.
+    return [zlib.crc32(w[i:i + n].encode("utf-8", "surrogatepass")) % buckets
+            for n in (2, 3, 4) for i in range(len(w) - n + 1)]
+
+
+class WordInputs:
+    """A word → (vocabulary index, letter n-gram buckets, dense features): the network's input for it."""
+
+    def __init__(self, gazetteer: Gazetteer, vocabulary: list[str], buckets: int, outside_words=None,
+                 classes: tuple[str, ...] = CLASSES, namelike=None) -> None:
+        self.gazetteer = gazetteer
+        self.namelike = namelike  # NameLikeness, or None when the network does not read it
+        self.classes = tuple(classes)
+        self.index = {w: k for k, w in enumerate(vocabulary, start=2)}  # 0 padding, 1 unknown
+        self.buckets = buckets
+        self.outside_words = outside_words
+        self.class_at = {c: k for k, c in enumerate(self.classes)}
+
+    def __call__(self, word: str) -> tuple[int, list[int], np.ndarray, str, tuple]:
+        """(vocabulary index, n-gram buckets, dense features, folded form, multi-word list entries it may start)."""
+        index, buckets, dense, folded, starts = self.batch([word])
+        return index[0], buckets[0], dense[0], folded[0], starts[0]
+
+    def batch(self, words: list[str], analysis_of=None
+              ) -> tuple[list[int], list[list[int]], np.ndarray, list[str], list[tuple]]:
+        """`__call__` for many words: vocabulary indexes, n-gram buckets, dense features (one array), folded
+        forms and the list entries each may start (the name-likeness of all of them in one numpy pass).
+        `analysis_of(word)`: a word's `_analyse` if already made (the CRF's features), else None."""
+        rows = [self._word(w, analysis_of(w) if analysis_of else None) for w in words]
+        dense = np.array([r[2] for r in rows], dtype=np.float32).reshape(len(rows), -1)
+        if self.namelike is not None:
+            named = [k for k, r in enumerate(rows) if r[5]]
+            if named:
+                dense[named, -len(NAME_CLASSES):] = self.namelike.probabilities_batch([rows[k][5] for k in named])
+        return [r[0] for r in rows], [r[1] for r in rows], dense, [r[3] for r in rows], [r[4] for r in rows]
+
+    def _word(self, word: str, analysis: tuple | None = None) -> tuple:
+        _, f, splits, shape, stems = analysis or _analyse(word)
+        index = self.index.get(f) or next((self.index[s] for s in stems if s in self.index), UNK)
+        dense = [0.0] * dense_size(self.classes, self.namelike is not None)
+        width = len(self.classes)
+        class_at = self.class_at
+        for c in self.gazetteer.word_classes(f):
+            k = class_at.get(c)
+            if k is not None:
+                dense[k] = 1.0
+        for s in stems:
+            for c in self.gazetteer.word_classes(s):
+                k = class_at.get(c)
+                if k is not None:
+                    dense[width + k] = 1.0
+        base = 2 * width
+        dense[base + (SHAPES.index(shape) if shape in SHAPES else SHAPES.index("P"))] = 1.0
+        base += len(SHAPES)
+        core = stems[0] if stems else f
+        dense[base] = float(core.startswith("ال") and len(core) > 3)
+        dense[base + 1] = float(bool(splits))
+        if self.outside_words is not None:
+            dense[base + 2] = float(self.outside_words.covers(f, stems))
+        name_core = core if shape == "A" and len(core) > 2 else None  # what the name-likeness classifier reads
+        return (index, ngram_buckets(core, self.buckets), dense, f, self.gazetteer.starts(f, stems), name_core)
+
+    def matches(self, folded: list[str], starts: list[tuple]) -> np.ndarray | None:
+        """Per token, the classes of a multi-word list name it begins (first half) or continues (second
+        half); None when the sentence has none. The CRF reads the same matches (`mB=`, `mI=`)."""
+        found = self.gazetteer.match(folded, starts) if any(starts) else []
+        return self.match_vectors(len(folded), found) if found else None
+
+    def match_vectors(self, n: int, found: list) -> np.ndarray:
+        """`matches` from the gazetteer's (start, end, classes, via clitic) matches of an n-token sentence."""
+        width = len(self.classes)
+        out = np.zeros((n, 2 * width), dtype=np.float32)
+        for start, end, classes, _ in found:
+            for c in classes:
+                k = self.class_at.get(c)
+                if k is not None:
+                    out[start, k] = 1.0
+                    out[start + 1:end, width + k] = 1.0
+        return out
+
+
+class NeuralScorer:
+    """Log-probabilities of the labels for each token of a batch of sentences (numpy).
+
+    The convolution is linear in each word's input, so a word's contributions at the five window positions
+    are computed once, when it is first seen, and kept in a bounded table; a sentence then costs five
+    gathers and two small matrix products. Multi-word list matches, which depend on the neighbours, are
+    added per token."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], gazetteer: Gazetteer, outside_words=None,
+                 namelike=None) -> None:
+        text = ("vocabulary", "labels", "classes")
+        a = {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items() if k not in text}
+        self.labels = [str(x) for x in arrays["labels"]]
+        classes = tuple(str(c) for c in arrays["classes"])
+        if "namelike" in arrays and int(arrays["namelike"]) and namelike is None:
+            raise ValueError("this neural model reads the name-likeness classifier: pass it (namelike.npz)")
+        reads_namelike = "namelike" in arrays and int(arrays["namelike"])
+        self.inputs = WordInputs(gazetteer, [str(w) for w in arrays["vocabulary"]], int(a["buckets"]),
+                                 outside_words, classes, namelike if reads_namelike else None)
+        self.embedding, self.ngrams = a["embedding"], a["ngrams"]
+        conv = a["conv_weight"]  # (hidden, input, 2 * window + 1), as torch's Conv1d keeps it
+        self.hidden = conv.shape[0]
+        self.window = (conv.shape[2] - 1) // 2
+        # (input, positions x hidden): one product gives an input's contribution at every window position.
+        flat = np.ascontiguousarray(conv.transpose(1, 2, 0).reshape(conv.shape[1], -1))
+        word_width = conv.shape[1] - match_size(classes)
+        self.conv_word, self.conv_match = flat[:word_width], flat[word_width:]
+        self.conv_bias = a["conv_bias"]
+        self.hidden_w, self.hidden_b = a["hidden_weight"].T.copy(), a["hidden_bias"]
+        self.out_w, self.out_b = a["out_weight"].T.copy(), a["out_bias"]
+        self.ids: dict[str, int] = {}
+        # Rows: known words' input vectors. The products with the convolution are taken per batch, for its
+        # distinct words (a word's five products would take 5 x hidden floats, a row of x about 130).
+        self.x = np.zeros((_CACHE_LIMIT, word_width), dtype=np.float16)
+        self.pad_planes = a["pad"] @ flat  # padding's contributions (outside the sentence)
+        self.folded: list[str] = [""] * _CACHE_LIMIT
+        self.starts: list[tuple] = [()] * _CACHE_LIMIT
+
+    @classmethod
+    def load(cls, model_dir: str, gazetteer: Gazetteer, outside_words=None, namelike=None) -> NeuralScorer | None:
+        path = os.path.join(model_dir, NEURAL_FILE)
+        if not os.path.exists(path):
+            return None
+        with np.load(path) as data:
+            return cls({k: data[k] for k in data.files}, gazetteer, outside_words, namelike)
+
+    def _rows(self, words: list[str], analysis_of=None) -> list[int]:
+        """Each word's row in `table`, computing the rows of new words (all of them in one product)."""
+        ids = self.ids
+        rows = list(map(ids.get, words))
+        if None not in rows:
+            return rows
+        new = list(dict.fromkeys(w for w, r in zip(words, rows) if r is None))
+        if len(ids) + len(new) > _CACHE_LIMIT:
+            ids.clear()
+            new = list(dict.fromkeys(words))
+        first = len(ids)
+        index, buckets, dense, folded, starts = self.inputs.batch(new, analysis_of)
+        sizes = np.fromiter(map(len, buckets), dtype=np.intp, count=len(buckets))
+        ngram_sums = np.add.reduceat(self.ngrams[[b for bs in buckets for b in bs]],
+                                     np.concatenate([[0], np.cumsum(sizes)[:-1]]))
+        self.x[first:first + len(new)] = np.concatenate([self.embedding[index], ngram_sums / sizes[:, None], dense],
+                                                        axis=1)
+        for k, w in enumerate(new, start=first):
+            ids[w] = k
+        self.folded[first:first + len(new)] = folded
+        self.starts[first:first + len(new)] = starts
+        return [ids[w] for w in words]
+
+    def log_probabilities(self, sentences: list[list[str]], matches: list | None = None,
+                          analysis_of=None) -> list[np.ndarray]:
+        """Per sentence, an (n x labels) array. What the CRF's features just worked out for the same
+        sentences may be passed in: `matches`, each sentence's multi-word list matches
+        (`WordFeatures.last_matches`, same gazetteer), and `analysis_of` (`WordFeatures.analysis_of`)."""
+        lengths = [len(s) for s in sentences]
+        n = sum(lengths)
+        if n > _CACHE_LIMIT // 2 and len(sentences) > 1:  # a batch's new words must fit the table
+            half = len(sentences) // 2
+            first, second = (None, None) if matches is None else (matches[:half], matches[half:])
+            return (self.log_probabilities(sentences[:half], first, analysis_of)
+                    + self.log_probabilities(sentences[half:], second, analysis_of))
+        if n == 0:
+            return [np.zeros((0, len(self.labels)), dtype=np.float32) for _ in sentences]
+        window = self.window
+        rows = self._rows([w for s in sentences for w in s], analysis_of)
+        unique, inverse = np.unique(rows, return_inverse=True)
+        word_planes = np.vstack([self.x[unique].astype(np.float32) @ self.conv_word, self.pad_planes])
+        # Sentences one after another with `window` padding rows around each (as in training), so a
+        # window never reaches into the next sentence.
+        sid = np.repeat(np.arange(len(sentences)), lengths)
+        at = np.arange(n) + window * (sid + 1)
+        padded = np.full(n + window * (len(sentences) + 1), len(unique))
+        padded[at] = inverse
+        planes = word_planes[padded]
+        if matches is None:
+            matches = self._matches(sentences, rows)
+        begin = 0
+        for m, found in zip(lengths, matches):
+            if found:
+                match = self.inputs.match_vectors(m, found)
+                hit = match.any(axis=1)
+                if hit.any():
+                    planes[at[begin:begin + m][hit]] += match[hit] @ self.conv_match
+            begin += m
+        planes = planes.reshape(len(planes), -1, self.hidden)
+        h = planes[at - window, 0] + self.conv_bias
+        for k in range(1, 2 * window + 1):
+            h += planes[at + k - window, k]
+        np.maximum(h, 0, out=h)
+        h2 = h @ self.hidden_w
+        h2 += self.hidden_b
+        np.maximum(h2, 0, out=h2)
+        logits = h2 @ self.out_w
+        logits += self.out_b
+        logits -= logits.max(axis=1, keepdims=True)
+        logits -= np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        return np.split(logits, np.cumsum(lengths)[:-1])
+
+    def _matches(self, sentences: list[list[str]], rows: list[int]) -> list[list]:
+        out = []
+        begin = 0
+        starts, folded, match = self.starts, self.folded, self.inputs.gazetteer.match
+        for words in sentences:
+            sent_rows = rows[begin:begin + len(words)]
+            begin += len(words)
+            sent_starts = [starts[r] for r in sent_rows]
+            out.append(match([folded[r] for r in sent_rows], sent_starts) if any(sent_starts) else [])
+        return out

@@ -1,0 +1,202 @@
+"""Train the neural half of the tagger (`neural.py`) with PyTorch: pretrain on WikiFANE, then on ANERcorp.
+
+Training only: tagging reads the saved arrays in numpy. PyTorch is in the `ner-train` extra.
+"""
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from collections import Counter
+
+import numpy as np
+
+from streams.entities.corpus import GoldSentence, tokenized
+from streams.entities.features import _analyse
+from streams.entities.gazetteer import Gazetteer
+from streams.entities.namelike import NameLikeness
+from streams.entities.neural import (
+    CLASSES,
+    NEURAL_FILE,
+    PAD,
+    UNK,
+    WINDOW,
+    NeuralScorer,
+    WordInputs,
+    dense_size,
+    match_size,
+)
+
+DEFAULTS = {"embedding": 48, "ngram_dim": 32, "buckets": 1 << 15, "hidden": 96, "hidden2": 48,
+            "vocabulary": 30_000, "window": WINDOW, "min_count": 2, "pretrain_epochs": 3, "epochs": 10, "lr": 2e-3,
+            "dropout": 0.3, "word_dropout": 0.15, "batch": 32, "seed": 7, "classes": CLASSES,
+            "namelike": True}
+
+
+def _encode(sentences: list[GoldSentence], labels: list[str]) -> list[tuple[list[str], list[int]]]:
+    index = {label: k for k, label in enumerate(labels)}
+    out = []
+    for gold in sentences:
+        spans, bio = tokenized(gold)
+        if spans:
+            out.append(([gold.text[s:e] for s, e in spans], [index.get(b, index["O"]) for b in bio]))
+    return out
+
+
+def train_neural(model_dir: str, sentences: list[GoldSentence], pretrain: list[GoldSentence], labels: list[str],
+                 outside_words=None, verbose: bool = False, **options) -> dict:
+    try:
+        import torch
+        from torch import nn
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise SystemExit("the neural tagger needs PyTorch at training time (pip install -e '.[ner-train]')"
+                         " or --no-neural") from e
+    cfg = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    random.seed(cfg["seed"])
+    torch.manual_seed(cfg["seed"])
+    # One thread and deterministic kernels: with two, gradient sums ran in varying order and two trainings
+    # gave different weights (dev ±0.3 points); this way a retrain gives the same file.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    try:
+        return _train(torch, nn, cfg, model_dir, sentences, pretrain, labels, outside_words, verbose)
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(False)
+
+
+def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], pretrain: list[GoldSentence],
+           labels: list[str], outside_words, verbose: bool) -> dict:
+    t0 = time.time()
+    main_data = _encode(sentences, labels)
+    pre_data = _encode(pretrain, labels)
+    counts = Counter(_analyse(w)[1] for words, _ in main_data + pre_data for w in words)
+    vocabulary = [w for w, c in counts.most_common(cfg["vocabulary"]) if c >= cfg["min_count"]]
+    classes = tuple(cfg["classes"])
+    namelike = NameLikeness.load(model_dir) if cfg["namelike"] else None
+    inputs = WordInputs(Gazetteer.load(model_dir), vocabulary, cfg["buckets"], outside_words, classes, namelike)
+
+    # Every distinct word's inputs, once.
+    distinct = list(dict.fromkeys(w for words, _ in main_data + pre_data for w in words))
+    word_id = {w: k for k, w in enumerate(distinct)}
+    indexes, buckets, dense_rows, folded, starts = inputs.batch(distinct)
+
+    def encoded(data: list) -> list[tuple[list[int], list[int], np.ndarray | None]]:
+        out = []
+        for words, y in data:
+            k = [word_id[w] for w in words]
+            out.append((k, y, inputs.matches([folded[i] for i in k], [starts[i] for i in k])))
+        return out
+
+    main_ids = encoded(main_data)
+    pre_ids = encoded(pre_data)
+    vocab_index = torch.tensor(indexes)
+    dense = torch.from_numpy(dense_rows)
+    flat_ngrams = [b for row in buckets for b in row]
+    ngram_offsets = np.cumsum([0] + [len(row) for row in buckets])
+    ngram_values = torch.tensor(flat_ngrams)
+
+    din = cfg["embedding"] + cfg["ngram_dim"] + dense_size(classes, namelike is not None) + match_size(classes)
+    window = cfg["window"]
+    span = 2 * window + 1
+
+    class WindowTagger(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = nn.Embedding(len(vocabulary) + 2, cfg["embedding"], padding_idx=PAD)
+            self.ngrams = nn.EmbeddingBag(cfg["buckets"], cfg["ngram_dim"], mode="mean")
+            self.pad = nn.Parameter(torch.zeros(din))
+            self.conv = nn.Conv1d(din, cfg["hidden"], span)
+            self.hidden = nn.Linear(cfg["hidden"], cfg["hidden2"])
+            self.out = nn.Linear(cfg["hidden2"], len(labels))
+            self.drop = nn.Dropout(cfg["dropout"])
+
+        def forward(self, batch: list[tuple[list[int], list[int], np.ndarray | None]]) -> torch.Tensor:
+            matches = np.concatenate([m if m is not None else np.zeros((len(k), match_size(classes)), np.float32)
+                                      for k, _, m in batch])
+            batch = [k for k, _, _ in batch]
+            words = sorted({k for sent in batch for k in sent})
+            local = {k: i for i, k in enumerate(words)}
+            w = torch.tensor(words)
+            bag_input = torch.cat([ngram_values[ngram_offsets[k]:ngram_offsets[k + 1]] for k in words])
+            per_word = torch.cat([self.ngrams(bag_input, _offsets(words)), dense[w]], dim=1)
+            tokens = torch.tensor([local[k] for sent in batch for k in sent])
+            vocab = vocab_index[torch.tensor([k for sent in batch for k in sent])]
+            if self.training and cfg["word_dropout"]:
+                vocab = torch.where(torch.rand(len(vocab)) < cfg["word_dropout"], torch.full_like(vocab, UNK), vocab)
+            x_tokens = torch.cat([self.embedding(vocab), per_word[tokens], torch.from_numpy(matches)], dim=1)
+            # Lay the sentences out one after another with window padding rows around each, so that one
+            # convolution over the whole batch never lets a window reach into the next sentence.
+            lengths = [len(s) for s in batch]
+            total = sum(lengths) + window * (len(batch) + 1)
+            at = []
+            pos = window
+            for n in lengths:
+                at.extend(range(pos, pos + n))
+                pos += n + window
+            at_t = torch.tensor(at)
+            x = self.pad.expand(total, din).clone()
+            x[at_t] = x_tokens
+            x = self.drop(x)
+            h = self.conv(x.t().unsqueeze(0))[0].t()  # (total - 2 * window, hidden); row r is centred at r + window
+            h = torch.relu(h[at_t - window])
+            h = torch.relu(self.hidden(self.drop(h)))
+            return self.out(h)
+
+    def _offsets(words: list[int]) -> torch.Tensor:
+        sizes = [ngram_offsets[k + 1] - ngram_offsets[k] for k in words]
+        return torch.tensor(np.concatenate([[0], np.cumsum(sizes)[:-1]]), dtype=torch.long)
+
+    model = WindowTagger()
+    loss_fn = nn.CrossEntropyLoss()
+
+    def run(data: list, epochs: int, lr: float, phase: str) -> None:
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
+        for epoch in range(epochs):
+            model.train()
+            order = list(range(len(data)))
+            random.shuffle(order)
+            total, seen = 0.0, 0
+            for b in range(0, len(order), cfg["batch"]):
+                batch = [data[k] for k in order[b:b + cfg["batch"]]]
+                gold = torch.tensor([y for _, ys, _ in batch for y in ys])
+                opt.zero_grad()
+                loss = loss_fn(model(batch), gold)
+                loss.backward()
+                opt.step()
+                total += float(loss.detach()) * len(gold)
+                seen += len(gold)
+            if verbose:
+                print(f"neural {phase} epoch {epoch + 1}/{epochs}: loss {total / max(seen, 1):.4f}"
+                      f" ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
+
+    if pre_data and cfg["pretrain_epochs"]:
+        run(pre_ids + main_ids, cfg["pretrain_epochs"], cfg["lr"], "pretrain")
+    run(main_ids, cfg["epochs"], cfg["lr"] / 2 if pre_data else cfg["lr"], "train")
+    model.eval()
+    with torch.no_grad():
+        for table in (model.embedding.weight, model.ngrams.weight):  # saved as float16: check what is saved
+            table.copy_(table.half().float())
+        state = {k: v.numpy() for k, v in model.state_dict().items()}
+        np.savez_compressed(
+            os.path.join(model_dir, NEURAL_FILE),
+            vocabulary=np.array(vocabulary), labels=np.array(labels), classes=np.array(classes),
+            namelike=np.array(int(namelike is not None)),
+            buckets=np.array(cfg["buckets"]), embedding=state["embedding.weight"].astype(np.float16),
+            ngrams=state["ngrams.weight"].astype(np.float16), pad=state["pad"], conv_weight=state["conv.weight"],
+            conv_bias=state["conv.bias"], hidden_weight=state["hidden.weight"], hidden_bias=state["hidden.bias"],
+            out_weight=state["out.weight"], out_bias=state["out.bias"])
+        sample = main_ids[:64]
+        want = torch.log_softmax(model(sample), dim=1).numpy()
+    # Tagging reads the saved arrays in numpy: it must score exactly as the network just trained.
+    scorer = NeuralScorer.load(model_dir, inputs.gazetteer, outside_words, namelike)
+    got = np.concatenate(scorer.log_probabilities([words for words, _ in main_data[:64]]))
+    gap = float(np.abs(got - want).max()) if len(want) else 0.0
+    if gap > 0.02:  # tagging keeps word inputs in float16: they differ from float32 by a few thousandths
+        raise RuntimeError(f"numpy tagging differs from the trained network by {gap:.2g} (log-probability)")
+    return {"neural_seconds": round(time.time() - t0, 1), "neural_vocabulary": len(vocabulary),
+            "neural_tokens": sum(len(y) for _, y, _ in main_ids),
+            "neural_pretrain_tokens": sum(len(y) for _, y, _ in pre_ids),
+            "neural_params": {k: cfg[k] for k in sorted(cfg)}}

@@ -1,0 +1,126 @@
+"""The neural tagger's numpy inference against a plain per-token reading of the same network."""
+import numpy as np
+import pytest
+
+from streams.entities.gazetteer import Gazetteer
+from streams.entities.neural import CLASSES, WINDOW, NeuralScorer, dense_size, match_size, ngram_buckets
+
+LABELS = ["B-LOC", "B-MISC", "B-ORG", "B-PERS", "I-LOC", "I-MISC", "I-ORG", "I-PERS", "O"]
+
+
+def _namelike(rng):
+    from streams.entities.namelike import CLASSES as NAME_CLASSES
+    from streams.entities.namelike import NameLikeness, ngrams
+
+    grams = sorted({g for w in ("كوفي", "طرابلس", "أنان", "القاهرة") for g in ngrams(w)})
+    return NameLikeness(grams, rng.normal(size=(len(grams), len(NAME_CLASSES))), rng.normal(size=len(NAME_CLASSES)))
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["plain", "namelike"])
+def network(request):
+    rng = np.random.default_rng(3)
+    vocabulary = ["قال", "كوفي", "طرابلس"]
+    namelike = _namelike(rng) if request.param else None
+    din = 5 + 3 + dense_size(CLASSES, request.param) + match_size(CLASSES)
+    hidden, hidden2 = 6, 4
+    arrays = {
+        "vocabulary": np.array(vocabulary), "labels": np.array(LABELS), "classes": np.array(CLASSES),
+        "buckets": np.array(97), "embedding": rng.normal(size=(len(vocabulary) + 2, 5)),
+        "ngrams": rng.normal(size=(97, 3)), "pad": rng.normal(size=din),
+        "conv_weight": rng.normal(size=(hidden, din, 2 * WINDOW + 1)), "conv_bias": rng.normal(size=hidden),
+        "hidden_weight": rng.normal(size=(hidden2, hidden)), "hidden_bias": rng.normal(size=hidden2),
+        "out_weight": rng.normal(size=(len(LABELS), hidden2)), "out_bias": rng.normal(size=len(LABELS)),
+        "namelike": np.array(int(request.param)),
+    }
+    gazetteer = Gazetteer([("CITY", "طرابلس"), ("PGIVEN", "كوفي"), ("TORG", "مجلس الامن")])
+    return arrays, NeuralScorer(arrays, gazetteer, namelike=namelike)
+
+
+def _reference(arrays, scorer, words):
+    """Each token's window, one at a time, as the network is written down."""
+    def x(word):
+        index, buckets, dense, _, _ = scorer.inputs(word)
+        return np.concatenate([arrays["embedding"][index], arrays["ngrams"][buckets].mean(axis=0), dense])
+
+    inputs = [scorer.inputs(w) for w in words]
+    match = scorer.inputs.matches([r[3] for r in inputs], [r[4] for r in inputs])
+    if match is None:
+        match = np.zeros((len(words), match_size(CLASSES)))
+    rows = []
+    for i in range(len(words)):
+        h = arrays["conv_bias"].copy()
+        for k in range(2 * WINDOW + 1):
+            j = i + k - WINDOW
+            token = np.concatenate([x(words[j]), match[j]]) if 0 <= j < len(words) else arrays["pad"]
+            h += arrays["conv_weight"][:, :, k] @ token
+        h2 = np.maximum(arrays["hidden_weight"] @ np.maximum(h, 0) + arrays["hidden_bias"], 0)
+        logits = arrays["out_weight"] @ h2 + arrays["out_bias"]
+        rows.append(logits - np.log(np.exp(logits - logits.max()).sum()) - logits.max())
+    return np.array(rows).reshape(len(words), len(LABELS))
+
+
+def test_batched_scores_match_the_network_token_by_token(network):
+    arrays, scorer = network
+    sentences = [["قال", "كوفي", "أنان", "في", "طرابلس"], ["لطرابلس"], [], ["كوفي", "قال"],
+                 ["قرار", "مجلس", "الأمن", "اليوم"]]
+    got = scorer.log_probabilities(sentences)
+    assert [g.shape for g in got] == [(5, 9), (1, 9), (0, 9), (2, 9), (4, 9)]
+    for words, scores in zip(sentences, got):
+        # Word inputs are kept in float16 (half the memory): scores agree to about 1e-3 of their size.
+        np.testing.assert_allclose(scores, _reference(arrays, scorer, words), rtol=1e-2, atol=1e-2)
+        np.testing.assert_allclose(np.exp(scores).sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_name_likeness_is_read_when_the_model_was_trained_with_it(network):
+    arrays, scorer = network
+    dense = scorer.inputs("أنان")[2]
+    if int(arrays["namelike"]):
+        p = scorer.inputs.namelike.probabilities("انان")  # the folded word
+        np.testing.assert_allclose(dense[-5:], p, rtol=1e-5)
+        assert scorer.inputs("في")[2][-5:].tolist() == [0.0] * 5  # too short to read
+        with pytest.raises(ValueError):
+            NeuralScorer(arrays, Gazetteer([]))  # the classifier is needed
+    else:
+        assert len(dense) == dense_size(CLASSES)
+
+
+def test_a_word_reads_its_list_classes_and_its_stem(network):
+    _, scorer = network
+    index, _, dense, _, _ = scorer.inputs("لطرابلس")  # not in the vocabulary as written: its stem is
+    assert index == 2 + ["قال", "كوفي", "طرابلس"].index("طرابلس")
+    assert dense[len(CLASSES) + CLASSES.index("CITY")] == 1.0  # the stem is a listed city
+    assert dense[CLASSES.index("CITY")] == 0.0  # the word as written is not
+
+
+def test_a_multi_word_list_name_marks_its_first_and_later_words(network):
+    _, scorer = network
+    rows = [scorer.inputs(w) for w in ["قرار", "مجلس", "الأمن", "اليوم"]]
+    match = scorer.inputs.matches([r[3] for r in rows], [r[4] for r in rows])
+    k = CLASSES.index("TORG")
+    assert match[:, k].tolist() == [0, 1, 0, 0]  # begins the name
+    assert match[:, len(CLASSES) + k].tolist() == [0, 0, 1, 0]  # continues it
+    assert scorer.inputs.matches(["قال", "كوفي"], [(), ()]) is None
+
+
+def test_letter_ngrams_hash_the_same_in_every_process():
+    assert ngram_buckets("كوفي", 1 << 15) == ngram_buckets("كوفي", 1 << 15)
+    assert len(ngram_buckets("ab", 97)) == 3 + 2 + 1  # <a ab b> | <ab ab> | <ab>
+
+
+def test_the_cache_refills_when_full(network, monkeypatch):
+    import streams.entities.neural as neural
+
+    arrays, full = network
+    monkeypatch.setattr(neural, "_CACHE_LIMIT", 8)
+    scorer = NeuralScorer(arrays, Gazetteer([]), namelike=full.inputs.namelike)
+    words = [f"كلمة{k}" for k in range(6)]
+    first = scorer.log_probabilities([words])[0]
+    scorer.log_probabilities([[f"اخرى{k}" for k in range(6)]])  # 12 words > 8: the cache starts again
+    np.testing.assert_allclose(scorer.log_probabilities([words])[0], first, rtol=1e-6)
+
+
+
+def test_invalid_text_still_scores(network):
+    _, scorer = network
+    scores = scorer.log_probabilities([["\ud800", "كوفي\udfff", "\x00"]])[0]  # lone surrogates, a NUL
+    assert scores.shape == (3, 9) and np.isfinite(scores).all()

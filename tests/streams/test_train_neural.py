@@ -1,0 +1,41 @@
+"""Training the neural tagger: needs PyTorch (the `ner-train` extra), so it runs where that is installed."""
+import numpy as np
+import pytest
+
+from streams.entities.corpus import with_spans
+from streams.entities.gazetteer import Gazetteer
+from streams.entities.neural import NeuralScorer
+
+torch = pytest.importorskip("torch")
+
+LABELS = ["B-LOC", "B-MISC", "B-ORG", "B-PERS", "I-LOC", "I-MISC", "I-ORG", "I-PERS", "O"]
+
+
+def _sentences():
+    people = ["كوفي أنان", "عمرو موسى", "خالد مشعل", "بان كي مون"]
+    places = ["القاهرة", "طرابلس", "جنيف", "بغداد"]
+    out = []
+    for k in range(24):
+        person, place = people[k % 4].split(), places[k % 4]
+        words = [("قال", "O")] + [(w, ("B-" if i == 0 else "I-") + "PERS") for i, w in enumerate(person)]
+        words += [("في", "O"), (place, "B-LOC"), ("أمس", "O")]
+        out.append(with_spans(words))
+    return out
+
+
+def test_trained_network_saves_arrays_that_tag_as_it_does(tmp_path):
+    from streams.entities.train_neural import train_neural
+
+    gazetteer_file = tmp_path / "gazetteer.tsv.gz"
+    import gzip
+
+    with gzip.open(gazetteer_file, "wt", encoding="utf-8") as f:
+        f.write("CITY\tالقاهره\nCITY\tطرابلس\nPGIVEN\tكوفي\n")
+    stats = train_neural(str(tmp_path), _sentences(), _sentences()[:6], LABELS, None, epochs=30,
+                         pretrain_epochs=1, hidden=16, hidden2=8, embedding=8, ngram_dim=8, buckets=512,
+                         batch=8)  # raises if numpy tagging differs from the network
+    assert stats["neural_tokens"] > 100
+    scorer = NeuralScorer.load(str(tmp_path), Gazetteer.load(str(tmp_path)))
+    scores = scorer.log_probabilities([["قال", "عمرو", "موسى", "في", "جنيف", "أمس"]])[0]
+    labels = [LABELS[k] for k in np.argmax(scores, axis=1)]
+    assert labels == ["O", "B-PERS", "I-PERS", "O", "B-LOC", "O"]  # learnt from the examples
