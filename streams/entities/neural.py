@@ -41,9 +41,9 @@ def match_size(classes: tuple[str, ...]) -> int:
 
 
 PAD, UNK = 0, 1
-# Distinct words whose input vector is kept (float16, ~130 values: 38 MB), as many as the CRF's word cache:
-# a smaller cache thrashes on a day of news and recomputes the commonest words again and again.
-_CACHE_LIMIT = 150_000
+# Distinct words whose window contributions are kept (float16, 5 x hidden values: 58 MB at hidden 96). When
+# full the table starts again, and the commonest words come back within a few articles.
+_CACHE_LIMIT = 60_000
 
 
 def ngram_buckets(folded: str, buckets: int) -> list[int]:
@@ -161,10 +161,11 @@ class NeuralScorer:
         self.hidden_w, self.hidden_b = a["hidden_weight"].T.copy(), a["hidden_bias"]
         self.out_w, self.out_b = a["out_weight"].T.copy(), a["out_bias"]
         self.ids: dict[str, int] = {}
-        # Rows: known words' input vectors. The products with the convolution are taken per batch, for its
-        # distinct words (a word's five products would take 5 x hidden floats, a row of x about 130).
-        self.x = np.zeros((_CACHE_LIMIT, word_width), dtype=np.float16)
-        self.pad_planes = a["pad"] @ flat  # padding's contributions (outside the sentence)
+        # Rows: known words' contributions at each window position (float16: half the memory, and scores
+        # within a few thousandths); the last row is padding's, outside the sentence. A known word then
+        # costs a gather, no arithmetic: the products, taken once per word, were most of the work.
+        self.table = np.zeros((_CACHE_LIMIT + 1, flat.shape[1]), dtype=np.float16)
+        self.table[_CACHE_LIMIT] = a["pad"] @ flat
         self.folded: list[str] = [""] * _CACHE_LIMIT
         self.starts: list[tuple] = [()] * _CACHE_LIMIT
 
@@ -191,8 +192,8 @@ class NeuralScorer:
         sizes = np.fromiter(map(len, buckets), dtype=np.intp, count=len(buckets))
         ngram_sums = np.add.reduceat(self.ngrams[[b for bs in buckets for b in bs]],
                                      np.concatenate([[0], np.cumsum(sizes)[:-1]]))
-        self.x[first:first + len(new)] = np.concatenate([self.embedding[index], ngram_sums / sizes[:, None], dense],
-                                                        axis=1)
+        x = np.concatenate([self.embedding[index], ngram_sums / sizes[:, None], dense], axis=1)
+        self.table[first:first + len(new)] = x @ self.conv_word
         for k, w in enumerate(new, start=first):
             ids[w] = k
         self.folded[first:first + len(new)] = folded
@@ -215,15 +216,13 @@ class NeuralScorer:
             return [np.zeros((0, len(self.labels)), dtype=np.float32) for _ in sentences]
         window = self.window
         rows = self._rows([w for s in sentences for w in s], analysis_of)
-        unique, inverse = np.unique(rows, return_inverse=True)
-        word_planes = np.vstack([self.x[unique].astype(np.float32) @ self.conv_word, self.pad_planes])
         # Sentences one after another with `window` padding rows around each (as in training), so a
         # window never reaches into the next sentence.
         sid = np.repeat(np.arange(len(sentences)), lengths)
         at = np.arange(n) + window * (sid + 1)
-        padded = np.full(n + window * (len(sentences) + 1), len(unique))
-        padded[at] = inverse
-        planes = word_planes[padded]
+        padded = np.full(n + window * (len(sentences) + 1), _CACHE_LIMIT)
+        padded[at] = rows
+        planes = self.table[padded].astype(np.float32)
         if matches is None:
             matches = self._matches(sentences, rows)
         begin = 0
