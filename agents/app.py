@@ -69,7 +69,7 @@ class Khabar:
             config = PipelineConfig.plumbing_only(max_message_bytes=settings.max_message_bytes)
         else:
             config = PipelineConfig(max_message_bytes=settings.max_message_bytes,
-                                    enrich_stages=settings.enrich_stages)
+                                    enrich_stages=settings.enrich_stages, entity_tagger=settings.entity_tagger)
         self.normalize_step = NormalizeStep(config)
         self.enrich_step = EnrichStep(config)
         self._register_agents()

@@ -40,6 +40,7 @@ class Settings:
     metrics_port: int = 9108
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     enrich_stages: tuple[str, ...] = ENRICH_STAGES
+    entity_tagger: str = "ensemble"  # or "crf": the CRF alone (streams/pipeline.py, README: Configuration)
     plumbing_only: bool = False  # parse and route only: no normalizing, dedup or enrichment (the benchmark's)
     # staged: normalize → news.normalized → enrich, two agents (the topic is there for other consumers,
     # and dedup keys meet on one partition); fused: one agent, news.raw → news.enriched, fewer Kafka hops,

@@ -35,7 +35,8 @@ _EDGE_PUNCT = set(" \t\n\u00a0؛،.,:;!?\"'«»“”‘’()[]{}-–—…/\\|*
 class EntityRecognizer:
     """`EntityRecognizer(model_dir)(article) -> article`, filling `entities` and `entity_groups`."""
 
-    def __init__(self, model_dir: str | None = None) -> None:
+    def __init__(self, model_dir: str | None = None, neural: bool = True) -> None:
+        """`neural=False`: the CRF alone, without the neural tagger even if the model has one (faster)."""
         self.model_dir = model_dir or DEFAULT_MODEL_DIR
         self.gazetteer = Gazetteer.load(self.model_dir)
         self.tagger = SequenceTagger.load(self.model_dir)
@@ -53,7 +54,7 @@ class EntityRecognizer:
         self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir), weights, namelike,
                                      load_profile(self.model_dir), outside_words)
         # The neural tagger's label log-probabilities, weighted, are added to the CRF's scores (neural.py).
-        self.neural = NeuralScorer.load(self.model_dir, self.gazetteer, known_outside, namelike)
+        self.neural = NeuralScorer.load(self.model_dir, self.gazetteer, known_outside, namelike) if neural else None
         self.neural_weight = float(decoding.get("neural_weight", 0.0)) if self.neural is not None else 0.0
         if self.neural is not None:
             self._neural_order = [self.neural.labels.index(label) for label in self.tagger.labels]

@@ -29,6 +29,19 @@ def test_enrich_offline_on_the_sample(sample_bytes, tmp_path):
     assert "enriched 1, dead-lettered 0" in r.stderr
 
 
+def test_enrich_with_the_crf_alone_still_finds_the_sample_places(sample_bytes, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(sample_bytes)
+    r = subprocess.run([sys.executable, "-m", "agents.cli", "enrich", str(path), "--entity-tagger", "crf"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    places = {e["canonical"] for e in json.loads(r.stdout)["entity_groups"] if e["type"] == "LOC"}
+    assert {"طرابلس", "ليبيا", "القاهره"} <= places or {"طرابلس", "ليبيا", "القاهرة"} <= places
+    bad = subprocess.run([sys.executable, "-m", "agents.cli", "enrich", str(path), "--entity-tagger", "bert"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "bert" in bad.stderr
+
+
 def test_enrich_reports_bad_input_on_stderr_and_keeps_order(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_text('{"id": "1", "title": "أ", "content": "نص أول"}\n{"text": \n'

@@ -223,6 +223,16 @@ def test_shipped_model_adds_the_neural_taggers_scores(recognizer):
     assert labels[3:5] == ["B-PERS", "I-PERS"] and labels[6] == "B-LOC"  # the network alone reads it too
 
 
+def test_the_crf_alone_on_request(recognizer):
+    from streams.pipeline import PipelineConfig, _entities
+
+    crf = _entities(PipelineConfig(entity_tagger="crf"))
+    assert crf.neural is None and crf.neural_weight == 0.0
+    assert _entities(PipelineConfig()).neural is not None
+    with pytest.raises(ValueError, match="unknown entity tagger"):
+        _entities(PipelineConfig(entity_tagger="bert"))
+
+
 def test_shipped_model_has_name_likeness(recognizer):
     assert recognizer.features.namelike is not None
     assert recognizer.features.namelike.probabilities("تروتنيف")[0] < 0.5
