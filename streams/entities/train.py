@@ -447,7 +447,10 @@ def write_readme(output_dir: str, result: dict) -> None:
         " to −0.4 on two holdouts);"
         " 160 / 80 units instead of 96 / 48 (0.7873, dev 0.7265: level, and slower); 64 / 32 (−0.2); WikiFANE's"
         " list classes as input (0.7853, dev 0.7085); the network's scores on PERS and O only, or at reduced"
-        " weight on the other types (0.772-0.780 on the last holdout, lower on the others)."),
+        " weight on the other types (0.772-0.780 on the last holdout, lower on the others). Cost: in four"
+        " `khabar bench` runs the entity stage took 4.7-6.2 ms an article (161-214 articles/s), against 2.4-3.0"
+        " ms for the CRF alone in the last round on the same kind of host; `KHABAR_ENTITY_TAGGER=crf` runs the"
+        " CRF alone. Tagging keeps each known word's window contributions (float16, up to 60,000 words, 58 MB)."),
         ("- Also tried in the seventh round and left out: feature bagging (Sutton et al. 2006; a second CRF"
         " without the word's own identity, affix and word-pair features, its weights added at 0.25-1.0):"
         " holdouts +0.1 to +0.7 at best, dev by those models −0.5 to −1.5; the WikiFANE label profile again on"
