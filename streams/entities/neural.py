@@ -2,13 +2,15 @@
 
 The CRF reads sparse, hand-made features; this network reads dense ones it learns: an embedding of the
 word, the mean embedding of its letter 2-4-grams (so an unseen name still looks like the names it resembles),
-its list classes and shape. A window of five words goes through one convolution and a hidden layer
+its list classes, shape and name-likeness, and the multi-word list names each token is part of. A window of
+five words goes through one convolution and a hidden layer
 (Collobert et al. 2011's window approach), pretrained on WikiFANE and then trained on ANERcorp
 (`train_neural.py`, PyTorch at training time only).
 
 Tagging runs in numpy: the convolution is linear in each word's input, so each distinct word's five
 contributions (one per window position) are computed once and kept, like the CRF's word scores; a sentence
-then costs a few gathers and two small matrix products.
+then costs a few gathers and two small matrix products. Scores are added to the CRF's in `recognizer.py`
+(`neural_weight` in decoding.json); `EntityRecognizer(neural=False)` leaves the network out.
 """
 from __future__ import annotations
 
