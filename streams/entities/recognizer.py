@@ -97,10 +97,14 @@ class EntityRecognizer:
             parts += [(field, text, sent, w) for sent, w in zip(sentences, words)]
         emissions, folded = self.features.emissions_and_folded([p[3] for p in parts])
         if self.neural_weight:
-            scores = self.neural.log_probabilities([p[3] for p in parts], self.features.last_matches,
+            # Only sentences with a word in them: a run of punctuation names no one, and junk input can be
+            # thousands of such tokens (the CRF alone keeps them outside names).
+            wordy = [k for k, p in enumerate(parts) if any(w[:1].isalnum() for w in p[3])]
+            matches = self.features.last_matches
+            scores = self.neural.log_probabilities([parts[k][3] for k in wordy], [matches[k] for k in wordy],
                                                    self.features.analysis_of)
-            for e, lp in zip(emissions, scores):
-                e += self.neural_weight * lp[:, self._neural_order]
+            for k, lp in zip(wordy, scores):
+                emissions[k] += self.neural_weight * lp[:, self._neural_order]
         out: list[Mention] = []
         all_labels = self.tagger.decode_batch(emissions)
         if self.propagate:

@@ -223,6 +223,21 @@ def test_shipped_model_adds_the_neural_taggers_scores(recognizer):
     assert labels[3:5] == ["B-PERS", "I-PERS"] and labels[6] == "B-LOC"  # the network alone reads it too
 
 
+def test_the_network_reads_only_sentences_with_words(monkeypatch):
+    recognizer = EntityRecognizer()
+    seen = []
+    original = recognizer.neural.log_probabilities
+
+    def spy(sentences, *args):
+        seen.extend(sentences)
+        return original(sentences, *args)
+
+    monkeypatch.setattr(recognizer.neural, "log_probabilities", spy)
+    found = recognizer.find("!!!!\n" * 200 + "وقال الرئيس الفرنسي إيمانويل ماكرون في باريس .")
+    assert ("PERS", "إيمانويل ماكرون") in [(m.type, m.text) for m in found]
+    assert seen and all(any(w[0].isalnum() for w in s) for s in seen)  # the runs of `!` never reach it
+
+
 def test_the_crf_alone_on_request(recognizer):
     from streams.pipeline import PipelineConfig, _entities
 
