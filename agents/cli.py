@@ -8,8 +8,16 @@ import sys
 import click
 
 from agents.settings import DEFAULT_BROKER, SASL_MECHANISMS, SECURITY_PROTOCOLS, Settings
+from streams.pipeline import ENTITY_TAGGERS
 
 BROKER_HELP = f"Kafka broker URL, kafka://HOST:PORT (env KHABAR_BROKER, default {DEFAULT_BROKER})."
+
+
+_entity_tagger_option = click.option(
+    "--entity-tagger", type=click.Choice(ENTITY_TAGGERS), envvar="KHABAR_ENTITY_TAGGER", default=ENTITY_TAGGERS[0],
+    show_default=True,
+    help="ensemble: the CRF and the neural tagger; crf: the CRF alone, about half the entity stage's CPU for about "
+         "a point of F1 less, for a host that cannot keep up (env KHABAR_ENTITY_TAGGER).")
 
 
 def _broker_option(f):
@@ -115,10 +123,7 @@ def broker(port: int) -> None:
               help="Partitions for the topics the worker creates (env KHABAR_PARTITIONS).")
 @click.option("--stages", envvar="KHABAR_ENRICH_STAGES", default="entities,temporal", show_default=True,
               help="Enrichment stages to run, comma-separated; empty for none (env KHABAR_ENRICH_STAGES).")
-@click.option("--entity-tagger", type=click.Choice(["ensemble", "crf"]), envvar="KHABAR_ENTITY_TAGGER",
-              default="ensemble", show_default=True,
-              help="ensemble: the CRF and the neural tagger; crf: the CRF alone, about half the entity stage's CPU "
-                   "for about a point of F1 less, for a host that cannot keep up (env KHABAR_ENTITY_TAGGER).")
+@_entity_tagger_option
 @click.option("--plumbing-only", is_flag=True, envvar="KHABAR_PLUMBING_ONLY",
               help="Parse and route only: no normalizing, dedup, entities or temporal. What `khabar bench` "
                    "measures as the streaming machinery's own cost; not for production (env KHABAR_PLUMBING_ONLY).")
@@ -204,9 +209,7 @@ def tail(broker, topic, from_beginning, limit, raw, security) -> None:
 @click.option("--stages", default="entities,temporal", show_default=True,
               help="Enrichment stages to run, comma-separated.")
 @click.option("--max-message-bytes", type=int, default=None, help="Reject messages larger than this.")
-@click.option("--entity-tagger", type=click.Choice(["ensemble", "crf"]), envvar="KHABAR_ENTITY_TAGGER",
-              default="ensemble", show_default=True,
-              help="ensemble: the CRF and the neural tagger; crf: the CRF alone (faster, a little less accurate).")
+@_entity_tagger_option
 def enrich(paths, stages, max_message_bytes, entity_tagger) -> None:
     """Run every stage offline (no Kafka) and print one enriched JSON object per message, in order.
 

@@ -20,9 +20,7 @@ Stage = Callable[[Article], Article]
 
 TEXT_STAGES = ("normalize", "redactions", "language")  # then `identity`, which always runs: keys need the id
 ENRICH_STAGES = ("entities", "temporal")
-
-
-ENTITY_TAGGERS = ("ensemble", "crf")
+ENTITY_TAGGERS = ("ensemble", "crf")  # the CRF with the neural tagger, or the CRF alone
 
 
 @dataclass(slots=True)

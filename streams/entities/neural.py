@@ -29,6 +29,7 @@ WINDOW = 2  # words each side (the default; a model's own is its convolution's w
 CLASSES = ("CITY", "CITYBIG", "CLUB", "CONTINENT", "COUNTRY", "CUR", "DEMONYM", "PFULL", "PGIVEN", "PSUR",
            "PTRANS", "PUNIT", "TLOC", "TMISC", "TORG", "TPERS")
 SHAPES = ("A", "D", "Lu", "Ll", "P", "O", "E")
+_SHAPE_AT = {s: k for k, s in enumerate(SHAPES)}  # `word_shape` gives "P" + the character: read as P
 
 
 def dense_size(classes: tuple[str, ...], namelike: bool = False) -> int:
@@ -68,6 +69,7 @@ class WordInputs:
         self.buckets = buckets
         self.outside_words = outside_words
         self.class_at = {c: k for k, c in enumerate(self.classes)}
+        self.dense_width = dense_size(self.classes, namelike is not None)
 
     def __call__(self, word: str) -> tuple[int, list[int], np.ndarray, str, tuple]:
         """(vocabulary index, n-gram buckets, dense features, folded form, multi-word list entries it may start)."""
@@ -90,7 +92,7 @@ class WordInputs:
     def _word(self, word: str, analysis: tuple | None = None) -> tuple:
         _, f, splits, shape, stems = analysis or _analyse(word)
         index = self.index.get(f) or next((self.index[s] for s in stems if s in self.index), UNK)
-        dense = [0.0] * dense_size(self.classes, self.namelike is not None)
+        dense = [0.0] * self.dense_width
         width = len(self.classes)
         class_at = self.class_at
         for c in self.gazetteer.word_classes(f):
@@ -103,7 +105,7 @@ class WordInputs:
                 if k is not None:
                     dense[width + k] = 1.0
         base = 2 * width
-        dense[base + (SHAPES.index(shape) if shape in SHAPES else SHAPES.index("P"))] = 1.0
+        dense[base + _SHAPE_AT.get(shape, _SHAPE_AT["P"])] = 1.0
         base += len(SHAPES)
         core = stems[0] if stems else f
         dense[base] = float(core.startswith("ال") and len(core) > 3)
@@ -116,8 +118,12 @@ class WordInputs:
     def matches(self, folded: list[str], starts: list[tuple]) -> np.ndarray | None:
         """Per token, the classes of a multi-word list name it begins (first half) or continues (second
         half); None when the sentence has none. The CRF reads the same matches (`mB=`, `mI=`)."""
-        found = self.gazetteer.match(folded, starts) if any(starts) else []
+        found = self.find(folded, starts)
         return self.match_vectors(len(folded), found) if found else None
+
+    def find(self, folded: list[str], starts: list[tuple]) -> list:
+        """The gazetteer's multi-word matches in a sentence (none to look for when no word starts one)."""
+        return self.gazetteer.match(folded, starts) if any(starts) else []
 
     def match_vectors(self, n: int, found: list) -> np.ndarray:
         """`matches` from the gazetteer's (start, end, classes, via clitic) matches of an n-token sentence."""
@@ -146,9 +152,9 @@ class NeuralScorer:
         a = {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items() if k not in text}
         self.labels = [str(x) for x in arrays["labels"]]
         classes = tuple(str(c) for c in arrays["classes"])
-        if "namelike" in arrays and int(arrays["namelike"]) and namelike is None:
-            raise ValueError("this neural model reads the name-likeness classifier: pass it (namelike.npz)")
         reads_namelike = "namelike" in arrays and int(arrays["namelike"])
+        if reads_namelike and namelike is None:
+            raise ValueError("this neural model reads the name-likeness classifier: pass it (namelike.npz)")
         self.inputs = WordInputs(gazetteer, [str(w) for w in arrays["vocabulary"]], int(a["buckets"]),
                                  outside_words, classes, namelike if reads_namelike else None)
         self.embedding, self.ngrams = a["embedding"], a["ngrams"]
@@ -170,6 +176,12 @@ class NeuralScorer:
         self.table[_CACHE_LIMIT] = a["pad"] @ flat
         self.folded: list[str] = [""] * _CACHE_LIMIT
         self.starts: list[tuple] = [()] * _CACHE_LIMIT
+
+    def ordered_as(self, labels: list[str]) -> None:
+        """Put the output's columns in `labels`' order (the CRF's), once, so scores add up column by column."""
+        order = [self.labels.index(label) for label in labels]
+        self.out_w, self.out_b = self.out_w[:, order].copy(), self.out_b[order].copy()
+        self.labels = list(labels)
 
     @classmethod
     def load(cls, model_dir: str, gazetteer: Gazetteer, outside_words=None, namelike=None) -> NeuralScorer | None:
@@ -252,10 +264,9 @@ class NeuralScorer:
     def _matches(self, sentences: list[list[str]], rows: list[int]) -> list[list]:
         out = []
         begin = 0
-        starts, folded, match = self.starts, self.folded, self.inputs.gazetteer.match
+        starts, folded, find = self.starts, self.folded, self.inputs.find
         for words in sentences:
             sent_rows = rows[begin:begin + len(words)]
             begin += len(words)
-            sent_starts = [starts[r] for r in sent_rows]
-            out.append(match([folded[r] for r in sent_rows], sent_starts) if any(sent_starts) else [])
+            out.append(find([folded[r] for r in sent_rows], [starts[r] for r in sent_rows]))
         return out

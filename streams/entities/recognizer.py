@@ -57,7 +57,7 @@ class EntityRecognizer:
         self.neural = NeuralScorer.load(self.model_dir, self.gazetteer, known_outside, namelike) if neural else None
         self.neural_weight = float(decoding.get("neural_weight", 0.0)) if self.neural is not None else 0.0
         if self.neural is not None:
-            self._neural_order = [self.neural.labels.index(label) for label in self.tagger.labels]
+            self.neural.ordered_as(self.tagger.labels)
         self.geocoder = Geocoder.load(self.model_dir)
         # The CRF is cautious (precision well above recall); a constant taken off every O score, tuned on
         # held-out training sentences at training time, trades some of that precision for recall.
@@ -104,7 +104,7 @@ class EntityRecognizer:
             scores = self.neural.log_probabilities([parts[k][3] for k in wordy], [matches[k] for k in wordy],
                                                    self.features.analysis_of)
             for k, lp in zip(wordy, scores):
-                emissions[k] += self.neural_weight * lp[:, self._neural_order]
+                emissions[k] += self.neural_weight * lp
         out: list[Mention] = []
         all_labels = self.tagger.decode_batch(emissions)
         if self.propagate:

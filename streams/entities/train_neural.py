@@ -194,7 +194,7 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
     scorer = NeuralScorer.load(model_dir, inputs.gazetteer, outside_words, namelike)
     got = np.concatenate(scorer.log_probabilities([words for words, _ in main_data[:64]]))
     gap = float(np.abs(got - want).max()) if len(want) else 0.0
-    if gap > 0.02:  # tagging keeps word inputs in float16: they differ from float32 by a few thousandths
+    if gap > 0.02:  # tagging keeps words' window contributions in float16: a few thousandths off float32
         raise RuntimeError(f"numpy tagging differs from the trained network by {gap:.2g} (log-probability)")
     return {"neural_seconds": round(time.time() - t0, 1), "neural_vocabulary": len(vocabulary),
             "neural_tokens": sum(len(y) for _, y, _ in main_ids),
