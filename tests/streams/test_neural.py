@@ -107,17 +107,27 @@ def test_letter_ngrams_hash_the_same_in_every_process():
     assert len(ngram_buckets("ab", 97)) == 3 + 2 + 1  # <a ab b> | <ab ab> | <ab>
 
 
-def test_the_cache_refills_when_full(network, monkeypatch):
+def test_a_full_cache_keeps_the_words_read_most_recently(network, monkeypatch):
     import streams.entities.neural as neural
 
     arrays, full = network
     monkeypatch.setattr(neural, "_CACHE_LIMIT", 8)
     scorer = NeuralScorer(arrays, Gazetteer([]), namelike=full.inputs.namelike)
-    words = [f"كلمة{k}" for k in range(6)]
-    first = scorer.log_probabilities([words])[0]
-    scorer.log_probabilities([[f"اخرى{k}" for k in range(6)]])  # 12 words > 8: the cache starts again
-    np.testing.assert_allclose(scorer.log_probabilities([words])[0], first, rtol=1e-6)
-
+    common, rare, late = ([f"{stem}{k}" for k in range(3)] for stem in ("كلمة", "نادرة", "اخرى"))
+    first = scorer.log_probabilities([common])[0]
+    scorer.log_probabilities([rare])
+    scorer.log_probabilities([common])  # read again: now the most recent
+    computed = []
+    original = scorer.inputs.batch
+    monkeypatch.setattr(scorer.inputs, "batch", lambda words, *a: computed.extend(words) or original(words, *a))
+    scorer.log_probabilities([late])  # 9 words > 8: half the table (4 rows) is kept
+    assert computed == late
+    assert set(common) <= set(scorer.ids) and len(scorer.ids) == 4 + 3
+    np.testing.assert_allclose(scorer.log_probabilities([common])[0], first, rtol=1e-6)
+    assert computed == late  # still kept, not worked out again
+    scorer.log_probabilities([rare + late])  # kept rows may also have to go to fit a batch
+    assert len(scorer.ids) <= 8
+    np.testing.assert_allclose(scorer.log_probabilities([common])[0], first, rtol=1e-6)
 
 
 def test_invalid_text_still_scores(network):
