@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from streams.parse import DEFAULT_MAX_MESSAGE_BYTES
-from streams.pipeline import ENRICH_STAGES
+from streams.pipeline import ENRICH_STAGES, ENTITY_TAGGERS
 
 DEFAULT_BROKER = "kafka://127.0.0.1:9092"
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
@@ -40,7 +40,7 @@ class Settings:
     metrics_port: int = 9108
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     enrich_stages: tuple[str, ...] = ENRICH_STAGES
-    entity_tagger: str = "ensemble"  # or "crf": the CRF alone (streams/pipeline.py, README: Configuration)
+    entity_tagger: str = ENTITY_TAGGERS[0]  # "ensemble"; or "crf": the CRF alone (streams/pipeline.py, README: Configuration)
     plumbing_only: bool = False  # parse and route only: no normalizing, dedup or enrichment (the benchmark's)
     # staged: normalize → news.normalized → enrich, two agents (the topic is there for other consumers,
     # and dedup keys meet on one partition); fused: one agent, news.raw → news.enriched, fewer Kafka hops,

@@ -33,7 +33,7 @@ class PipelineConfig:
     entities_model_dir: str | None = None  # None: the model shipped in the package
     # "ensemble": the CRF plus the neural tagger (the model's default); "crf": the CRF alone, about half the
     # entity stage's CPU for about a point of F1 less (README: Configuration).
-    entity_tagger: str = "ensemble"
+    entity_tagger: str = ENTITY_TAGGERS[0]
     options: dict = field(default_factory=dict)
 
     @property

@@ -224,12 +224,13 @@ class NeuralScorer:
         ids = self.ids
         kept = max(0, min(len(ids), _CACHE_LIMIT // 2, _CACHE_LIMIT - room))
         keep = np.sort(np.argsort(self.last_used[:len(ids)], kind="stable")[len(ids) - kept:])
-        old_row = dict(zip(ids.values(), ids.keys()))
-        words = [old_row[r] for r in keep.tolist()]
-        self.table[:len(keep)] = self.table[keep]
-        self.last_used[:len(keep)] = self.last_used[keep]
-        self.folded[:len(keep)] = [self.folded[r] for r in keep.tolist()]
-        self.starts[:len(keep)] = [self.starts[r] for r in keep.tolist()]
+        rows = keep.tolist()
+        by_row = list(ids)  # rows are handed out in insertion order, 0, 1, 2...
+        words = [by_row[r] for r in rows]
+        self.table[:len(rows)] = self.table[keep]
+        self.last_used[:len(rows)] = self.last_used[keep]
+        self.folded[:len(rows)] = [self.folded[r] for r in rows]
+        self.starts[:len(rows)] = [self.starts[r] for r in rows]
         ids.clear()
         ids.update(zip(words, range(len(words))))
 

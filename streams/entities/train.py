@@ -30,6 +30,7 @@ from streams.entities.outside import MAX_INSIDE_SHARE, MIN_OUTSIDE, OUTSIDE_FILE
 from streams.entities.recognizer import DECODING_FILE, DEFAULT_MODEL_DIR
 from streams.entities.tagger import MODEL_FILE, SequenceTagger
 from streams.entities.train_neural import DEFAULTS as NEURAL_DEFAULTS
+from streams.entities.train_neural import train_neural
 from streams.normalize import fold_arabic
 from streams.tokenize import tokens
 
@@ -168,7 +169,6 @@ def train(output_dir: str = DEFAULT_MODEL_DIR, train_path: str = ANERCORP_TRAIN,
         os.remove(neural_path)
     neural_stats: dict = {}
     if neural:
-        from streams.entities.train_neural import train_neural
         from streams.entities.wikifane import news_like_sentences
 
         pretrain = (news_like_sentences(wikifane_path, 10**9)
