@@ -3,7 +3,7 @@
 A name often means several places (طرابلس: Tripoli in Libya or in Lebanon). The article decides: each
 country it names, each demonym it uses (الليبية), and each place it names that has only one reading
 votes for that country, and an ambiguous place takes the reading in the country with most votes, falling
-back to the most populous one.
+back to the most populous one. Votes never pick a small town over a famous namesake (Paris, Texas).
 """
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from streams.tokenize import proclitic_splits
 
 PLACES_FILE = "places.tsv.gz"
 _BIG_CITY = 500_000  # inhabitants: the gazetteer's CITYBIG
+_FAMOUS_CITY = 1_000_000  # inhabitants: a namesake a tenth this size or less is never the reading
+_NAMESAKE_RATIO = 10
 
 # CLDR region codes that are continents → GeoNames continent codes.
 _CLDR_CONTINENTS = {"002": "AF", "150": "EU", "142": "AS", "009": "OC", "003": "NA", "005": "SA", "010": "AN"}
@@ -237,6 +239,13 @@ class Geocoder:
         cands = self.candidates(name)
         if not cands:
             return None
+        # A town far smaller than a famous namesake (a country, or a city of a million) is not what news means
+        # by the name, whatever the article votes for: لبنان is Lebanon, not Lebanon, Tennessee, and باريس
+        # Paris in an article about the United States. A smaller namesake of a lesser place may still win
+        # on votes (زنجبار: Zinjibar in a Yemeni article, Zanzibar otherwise); countries are never dropped.
+        famous = max((p.population for p in cands if p.kind == "country" or p.population >= _FAMOUS_CITY),
+                     default=0)
+        cands = [p for p in cands if p.kind != "city" or p.population * _NAMESAKE_RATIO >= famous]
 
         def score(p: Place) -> float:
             return 10 * votes.get(p.country_code, 0) + math.log10(p.population + 1) + (5 if p.kind != "city" else 0)

@@ -106,6 +106,26 @@ def test_washington_is_the_capital_not_a_town_of_that_name(geocoder, name):
     assert place.country_code == "US" and abs(place.lat - 38.9) < 0.5 and abs(place.lon + 77.0) < 0.5
 
 
+@pytest.mark.parametrize("name, country", [("لبنان", "LB"), ("باريس", "FR"), ("روما", "IT"), ("الرياض", "SA")])
+def test_votes_never_pick_a_small_namesake_of_a_famous_place(geocoder, name, country):
+    # GeoNames has towns named لبنان, باريس and روما in the United States and one named الرياض in Egypt; an
+    # article that votes for those countries still means Lebanon, Paris, Rome and Riyadh.
+    assert geocoder.resolve(name, Counter({"US": 12, "EG": 12})).country_code == country
+
+
+def test_votes_still_pick_a_namesake_of_a_lesser_place(geocoder):
+    # زنجبار is Zanzibar (709k inhabitants) or Zinjibar in Yemen (20k): a Yemeni article means the second.
+    assert geocoder.resolve("زنجبار", Counter()).country_code == "TZ"
+    assert geocoder.resolve("زنجبار", Counter({"YE": 5})).country_code == "YE"
+
+
+def test_lebanon_in_an_article_about_the_united_states_is_the_country(recognizer):
+    article = recognizer(normalize(Article(
+        body="قال الرئيس الأمريكي في واشنطن إن الولايات المتحدة ستواصل دعم الجيش في لبنان .")))
+    geo = [g["geo"] for g in article.entity_groups if g["canonical"] == "لبنان"]
+    assert geo and geo[0]["country_code"] == "LB"
+
+
 def test_a_demonym_alone_picks_the_reading_of_an_ambiguous_place(recognizer):
     # بلنسية is Valencia in Venezuela (the more populous) or in Spain: the Spanish police decide.
     article = recognizer(normalize(Article(body="قال مسؤول في الشرطة الإسبانية إن الحريق اندلع في بلنسية صباح الأحد .")))
