@@ -1,8 +1,9 @@
 """Canonical forms of mentions and their grouping within an article.
 
 A mention's text is what the article wrote (`لطرابلس`, `وحكومة`); its canonical form is the folded name
-with a proclitic removed from its first word when that leaves a known name: a list entry, a place, or
-another mention of the same article (`وبريطانيا` next to `بريطانيا`). Unknown names lose only proclitics
+with a proclitic removed from its first word when that leaves a known name: another mention of the same
+article (`وبريطانيا` next to `بريطانيا`), else a place (the most populous reading: `ولبنان` → `لبنان`, not the
+given name `بنان`), else a list entry. Unknown names lose only proclitics
 that are unambiguous in front of the article (`وال…`, `بال…`, `لل…` → `ال…`) and a leading conjunction و/ف.
 """
 from __future__ import annotations
@@ -22,8 +23,9 @@ def folded_key(text: str) -> str:
 
 
 def canonical_form(text: str, known: Callable[[str], bool], article_forms: set[str] = frozenset(),
-                   key: str | None = None) -> str:
-    """`key`: `folded_key(text)`, when the caller has it already."""
+                   key: str | None = None, place: Callable[[str], int] | None = None) -> str:
+    """`key`: `folded_key(text)`, when the caller has it already. `place`: how well known a name is as a
+    place (population + 1; 0 for no place), a cleaner list than `known`, tried first on clitic readings."""
     key = folded_key(text) if key is None else key
     if not key:
         return key
@@ -33,14 +35,24 @@ def canonical_form(text: str, known: Callable[[str], bool], article_forms: set[s
     for cand in readings:
         if cand in article_forms:
             return cand
-    # No name starts with لل: it is always ل + the article.
-    if first.startswith("لل") and len(first) >= 4:
-        return " ".join(["ال" + first[2:]] + ([rest] if rest else []))
-    if known(key):
+    # A conjunction before the article, the rest a known name: lists have such entries too (`والعراق`).
+    if first.startswith(("وال", "فال")) and len(first) >= 6 and known(key[1:]):
+        return key[1:]
+    # No name starts with لل (ل + the article, or ل + a name in ل: `للأمم`, `للبنان`).
+    if known(key) and not first.startswith("لل"):
         return key
+    # A place first, the best-known of them (`ولبنان` is و + لبنان, though بنان is a given name; `للندن`
+    # London, not الندن in North Macedonia), then any known name, longest clitic first: name lists also
+    # hold clitic-attached forms (`بالقاهرة`).
+    if place is not None:
+        best = max(readings, key=place, default=None)
+        if best is not None and place(best):
+            return best
     for cand in readings:
         if known(cand):
             return cand
+    if first.startswith("لل") and len(first) >= 4:
+        return " ".join(["ال" + first[2:]] + ([rest] if rest else []))
     for chain in _ARTICLE_CHAINS:
         if first.startswith(chain) and len(first) - len(chain) >= 2:
             stem = "ال" + first[len(chain):]

@@ -186,6 +186,9 @@ class EntityRecognizer:
     def _known(self, key: str) -> bool:
         return bool(self.gazetteer.word_classes(key)) or key in self.geocoder.places or _in_trie(self.gazetteer.trie, key)
 
+    def _place(self, key: str) -> int:
+        return max((p.population + 1 for p in self.geocoder.places.get(key, ()) if p.kind != "demonym"), default=0)
+
     def _canonicalize(self, mentions: list[Mention]) -> None:
         keys = [folded_key(m.text) for m in mentions]
         forms = set(keys)
@@ -193,7 +196,7 @@ class EntityRecognizer:
         for m, key in zip(mentions, keys):
             canonical = done.get(m.text)
             if canonical is None:
-                canonical = done[m.text] = canonical_form(m.text, self._known, forms, key)
+                canonical = done[m.text] = canonical_form(m.text, self._known, forms, key, self._place)
             m.canonical = canonical
 
     def _groups(self, mentions: list[Mention], words: set[str]) -> list[dict]:

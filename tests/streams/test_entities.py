@@ -162,6 +162,29 @@ def test_group_mentions_counts():
     assert [(g["canonical"], g["count"], g["mentions"]) for g in groups] == [("طرابلس", 2, [0, 1]), ("حفتر", 1, [2])]
 
 
+_KNOWN = {"بنان", "لبنان", "والعراق", "العراق", "بالقاهره", "القاهره", "الندن", "لندن", "وسام", "سام", "فالس", "الس"}
+_PLACES = {"لبنان": 6_848_926, "العراق": 38_433_601, "القاهره": 7_734_615, "الندن": 16_407, "لندن": 8_961_990}
+
+
+@pytest.mark.parametrize("text, canonical", [
+    ("ولبنان", "لبنان"),  # a place before a given name the other reading leaves (بنان)
+    ("فلبنان", "لبنان"), ("للبنان", "لبنان"),  # لل is ل + the article or ل + a name in ل
+    ("والعراق", "العراق"),  # a list's clitic-attached entry does not keep the conjunction
+    ("وبالقاهره", "القاهره"), ("للندن", "لندن"),  # the better-known place: London, not الندن (16k)
+    ("للامم المتحده", "الامم المتحده"), ("وسام", "وسام"), ("فالس", "فالس"),  # known names stay whole
+])
+def test_canonical_form_strips_clitics_to_the_best_known_name(text, canonical):
+    from streams.entities.canonical import canonical_form
+
+    assert canonical_form(text, _KNOWN.__contains__, place=lambda k: _PLACES.get(k, 0)) == canonical
+
+
+def test_canonical_groups_a_place_written_with_clitics_with_its_geocode(recognizer):
+    article = recognizer(normalize(Article(body="وصل الوفد إلى سوريا ولبنان والعراق أمس قبل أن يتوجه للندن .")))
+    groups = {g["canonical"]: g["geo"]["country_code"] for g in article.entity_groups if g["geo"]}
+    assert groups == {"سوريا": "SY", "لبنان": "LB", "العراق": "IQ", "لندن": "GB"}
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإةى ًٌٍَُِّْـ،.؟!\"'()0123456789٠١٢ abcXYZ\n-")) |
                st.characters(), max_size=300),
