@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from streams.tokenize import proclitic_splits
+from streams.normalize import fold_arabic
+from streams.tokenize import proclitic_splits, tokens
 
 PLACES_FILE = "places.tsv.gz"
 _BIG_CITY = 500_000  # inhabitants: the gazetteer's CITYBIG
@@ -39,6 +40,11 @@ _NATIONALITY_COUNTRIES = {"england": "GB", "scotland": "GB", "wales": "GB", "nor
                           "palestine": "PS", "czech republic": "CZ", "ivory coast": "CI", "east timor": "TL",
                           "macedonia": "MK", "swaziland": "SZ", "cape verde": "CV", "burma": "MM"}
 _NATIONALITY_FORMS = ("male", "males", "female", "females", "the_male", "the_female")
+# Words of a state's official name around its country name or demonym (جمهورية مصر العربية, المملكة الأردنية
+# الهاشمية, سلطنة عمان), folded. Only the feminine العربية: المغرب العربي and الخليج العربي are regions.
+_STATE_WORDS = frozenset(" ".join(tokens(fold_arabic(w))) for w in (
+    "المملكة", "مملكة", "الجمهورية", "جمهورية", "دولة", "سلطنة", "إمارة", "العربية", "الهاشمية", "الإسلامية",
+    "الشعبية", "الديمقراطية", "الاتحادية"))
 
 
 def nationality_names(country_codes: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -191,6 +197,7 @@ def place_gazetteer_entries(places: dict[str, list[Place]]) -> Iterable[tuple[st
 class Geocoder:
     def __init__(self, places: dict[str, list[Place]]) -> None:
         self.places = places
+        self.countries = {p.country_code: p for ps in places.values() for p in ps if p.kind == "country"}
 
     @classmethod
     def load(cls, model_dir: str) -> Geocoder:
@@ -216,7 +223,17 @@ class Geocoder:
                 found = [p for p in self.places.get(key, ()) if p.kind == "country" or p.population >= _BIG_CITY]
                 if found:
                     return found
-        return []
+        return self._official_name(name)
+
+    def _official_name(self, name: str) -> list[Place]:
+        """The country of a state's official name: its country name or demonym among state words
+        (`مصر العربيه`, `المملكه المغربيه`, `الجمهوريه الاسلاميه الايرانيه`)."""
+        words = name.split()
+        rest = " ".join(w for w in words if w not in _STATE_WORDS)
+        if not rest or len(rest) == len(name):
+            return []
+        codes = sorted({p.country_code for p in self.places.get(rest, ()) if p.kind in ("country", "demonym")})
+        return [self.countries[c] for c in codes if c in self.countries]
 
     def country_votes(self, loc_names: Iterable[str], folded_words: Iterable[str]) -> Counter:
         votes: Counter = Counter()

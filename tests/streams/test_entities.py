@@ -113,6 +113,16 @@ def test_votes_never_pick_a_small_namesake_of_a_famous_place(geocoder, name, cou
     assert geocoder.resolve(name, Counter({"US": 12, "EG": 12})).country_code == country
 
 
+@pytest.mark.parametrize("name, country", [
+    ("مصر العربيه", "EG"), ("جمهوريه مصر العربيه", "EG"), ("المملكه الاردنيه الهاشميه", "JO"),
+    ("المملكه المغربيه", "MA"), ("الجمهوريه الاسلاميه الايرانيه", "IR"), ("سلطنه عمان", "OM"),
+    ("المغرب العربي", None), ("الخليج العربي", None), ("الدوله الاسلاميه", None), ("الجزيره العربيه", None)])
+def test_official_state_names_are_their_country(geocoder, name, country):
+    # The state words around a country name or demonym; regions named with العربي(ة) are not states.
+    place = geocoder.resolve(name, Counter())
+    assert (place and place.country_code) == country
+
+
 def test_votes_still_pick_a_namesake_of_a_lesser_place(geocoder):
     # زنجبار is Zanzibar (709k inhabitants) or Zinjibar in Yemen (20k): a Yemeni article means the second.
     assert geocoder.resolve("زنجبار", Counter()).country_code == "TZ"
