@@ -40,6 +40,11 @@ _NATIONALITY_COUNTRIES = {"england": "GB", "scotland": "GB", "wales": "GB", "nor
                           "palestine": "PS", "czech republic": "CZ", "ivory coast": "CI", "east timor": "TL",
                           "macedonia": "MK", "swaziland": "SZ", "cape verde": "CV", "burma": "MM"}
 _NATIONALITY_FORMS = ("male", "males", "female", "females", "the_male", "the_female")
+# Spellings of one foreign name vary (شنغهاي / شانغهاي, هامبورج / هامبورغ, بنجلاديش / بنغلاديش): letters that
+# transliterate the same sound are one in the loose key, and one long vowel inside a word may be missing.
+_LOOSE_LETTERS = str.maketrans({"غ": "ك", "ج": "ك", "ق": "ك", "ط": "ت", "ث": "ت", "ص": "س", "ض": "د", "ذ": "د",
+                                "ظ": "ز"})
+_LOOSE_MIN_POPULATION = 500_000  # only well-known places are looked up loosely: small towns' names collide
 # Words of a state's official name around its country name or demonym (جمهورية مصر العربية, المملكة الأردنية
 # الهاشمية, سلطنة عمان), folded. Only the feminine العربية: المغرب العربي and الخليج العربي are regions.
 _STATE_WORDS = frozenset(" ".join(tokens(fold_arabic(w))) for w in (
@@ -81,6 +86,12 @@ class Place:
 
     def as_geo(self) -> dict:
         return {"geonameid": self.geonameid, "country_code": self.country_code, "lat": self.lat, "lon": self.lon}
+
+
+def _one_vowel_short(key: str) -> set[str]:
+    """`key` without one of its long vowels, inside a word (not its first or last letter)."""
+    return {key[:i] + key[i + 1:] for i in range(1, len(key) - 1)
+            if key[i] in "اوي" and key[i - 1] != " " and key[i + 1] != " "}
 
 
 def _demonyms(name: str, written: str = "") -> set[str]:
@@ -198,6 +209,15 @@ class Geocoder:
     def __init__(self, places: dict[str, list[Place]]) -> None:
         self.places = places
         self.countries = {p.country_code: p for ps in places.values() for p in ps if p.kind == "country"}
+        self._loose: dict[str, set[Place]] = defaultdict(set)  # loose key → places, written or one vowel short
+        self._loose_short: dict[str, set[Place]] = defaultdict(set)
+        for key, ps in places.items():
+            big = [p for p in ps if p.kind == "country" or (p.kind == "city" and p.population >= _LOOSE_MIN_POPULATION)]
+            if big:
+                loose = key.translate(_LOOSE_LETTERS)
+                self._loose[loose].update(big)
+                for short in _one_vowel_short(loose):
+                    self._loose_short[short].update(big)
 
     @classmethod
     def load(cls, model_dir: str) -> Geocoder:
@@ -223,7 +243,17 @@ class Geocoder:
                 found = [p for p in self.places.get(key, ()) if p.kind == "country" or p.population >= _BIG_CITY]
                 if found:
                     return found
-        return self._official_name(name)
+        return self._official_name(name) or self._loosely(name)
+
+    def _loosely(self, name: str) -> list[Place]:
+        """A well-known place spelled another way (`شنغهاي` → Shanghai), when it is one country's."""
+        if len(name[2:] if name.startswith("ال") else name) < 5:  # short words collide: العرج is not العراق
+            return []
+        loose = name.translate(_LOOSE_LETTERS)
+        found = self._loose.get(loose, set()) | self._loose_short.get(loose, set())
+        for short in _one_vowel_short(loose):
+            found |= self._loose.get(short, set())
+        return sorted(found, key=lambda p: -p.population) if len({p.country_code for p in found}) == 1 else []
 
     def _official_name(self, name: str) -> list[Place]:
         """The country of a state's official name: its country name or demonym among state words

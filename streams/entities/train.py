@@ -505,7 +505,11 @@ def write_readme(output_dir: str, result: dict) -> None:
          " else the most populous; a town a tenth the size of a famous namesake (a country or a city of a million)"
          " is never the reading: over the 3,000 SaudiNewsNet articles votes had put لبنان, فلسطين, كولومبيا,"
          " باريس, روما, موسكو and دبلن in the United States and الرياض in Egypt 41 times. A state's official name"
-         " (`جمهورية مصر العربية`, `المملكة المغربية`) is its country: 41 more LOC groups geocoded there."),
+         " (`جمهورية مصر العربية`, `المملكة المغربية`) is its country: 41 more LOC groups geocoded there. A"
+         " country or a city of 500,000 is also found under a loose spelling (غ ج ق ك as one letter, ط ت, ص س"
+         " ..., one long vowel inside a word missing: شنغهاي, هامبورج, بنجلاديش) when that gives one country and"
+         " the name has five letters besides the article (الراكة, a Saudi district, was read as Raqqa): 51 more,"
+         " of which perhaps اجورا and اجدير are wrong."),
         "",
     ]
     with open(os.path.join(output_dir, "README.md"), "w", encoding="utf-8") as f:
