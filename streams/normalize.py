@@ -82,6 +82,15 @@ def fold_arabic(text: str) -> str:
     return _FOLD_DIGITS.sub(_latin_digit, text)
 
 
+# `عبد` and the next word are one name, written joined or apart (عبد العزيز, عبدالعزيز).
+_ABD_APART = re.compile(r"(?<!\S)عبد (?=\S)")
+
+
+def join_name_compounds(folded: str) -> str:
+    """One spelling for names written joined or apart, for comparing and grouping folded names."""
+    return _ABD_APART.sub("عبد", folded)
+
+
 def fold_char_map(text: str) -> tuple[str, list[int]]:
     """`fold_arabic(text)` plus, for each folded character, its index in `text` (to map matches back)."""
     out: list[str] = []

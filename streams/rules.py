@@ -11,7 +11,8 @@ A rule is JSON (the value on `news.alert-rules`) or YAML (what an editor writes)
 
 Every group that is given must match (AND); within a list any item may match (OR). Names, keywords,
 sections and sources are compared in their folded form (`fold_arabic`), so spelling variants such as
-إ/ا, ة/ه or diacritics do not matter. No Kafka here: the alert agent and `khabar rules add` both call it.
+إ/ا, ة/ه or diacritics do not matter; entity names also as canonical forms join `عبد` to the next word
+(`عبد العزيز` = `عبدالعزيز`). No Kafka here: the alert agent and `khabar rules add` both call it.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from streams.normalize import fold_arabic
+from streams.normalize import fold_arabic, join_name_compounds
 
 ENTITY_TYPES = ("PERS", "LOC", "ORG", "MISC")
 RULE_KEYS = ("name", "description", "match")
@@ -106,7 +107,7 @@ def _entity_specs(value: Any, prefix: str) -> tuple[EntitySpec, ...]:
         if etype is not None and etype not in ENTITY_TYPES:
             raise RuleError(f"{where}.type must be one of {', '.join(ENTITY_TYPES)}, not {etype!r}")
         canonical = canonical.strip() if canonical else None
-        specs.append(EntitySpec(canonical, etype, _fold_key(canonical) if canonical else None))
+        specs.append(EntitySpec(canonical, etype, join_name_compounds(_fold_key(canonical)) if canonical else None))
     return tuple(specs)
 
 
@@ -216,7 +217,7 @@ def match_rule(rule: Rule, event: dict) -> dict | None:
     matched: dict[str, list] = {"entities": [], "keywords": []}
     if rule.entities:
         for group in event.get("entity_groups") or []:
-            folded = _fold_key(group.get("canonical") or "")
+            folded = join_name_compounds(_fold_key(group.get("canonical") or ""))
             for spec in rule.entities:
                 if spec.type is not None and group.get("type") != spec.type:
                     continue

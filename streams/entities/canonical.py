@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from streams.article import Mention
-from streams.normalize import fold_arabic
+from streams.normalize import fold_arabic, join_name_compounds
 from streams.tokenize import proclitic_splits, tokens
 
 # Proclitic + article: the letters before ال cannot belong to a name that starts with ال.
@@ -25,7 +25,13 @@ def folded_key(text: str) -> str:
 def canonical_form(text: str, known: Callable[[str], bool], article_forms: set[str] = frozenset(),
                    key: str | None = None, place: Callable[[str], int] | None = None) -> str:
     """`key`: `folded_key(text)`, when the caller has it already. `place`: how well known a name is as a
-    place (population + 1; 0 for no place), a cleaner list than `known`, tried first on clitic readings."""
+    place (population + 1; 0 for no place), a cleaner list than `known`, tried first on clitic readings.
+    `عبد العزيز` and `عبدالعزيز` get one canonical form, joined."""
+    return join_name_compounds(_stripped(text, known, article_forms, key, place))
+
+
+def _stripped(text: str, known: Callable[[str], bool], article_forms: set[str], key: str | None,
+              place: Callable[[str], int] | None) -> str:
     key = folded_key(text) if key is None else key
     if not key:
         return key

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from streams.normalize import fold_arabic
+from streams.normalize import fold_arabic, join_name_compounds
 from streams.tokenize import proclitic_splits, tokens
 
 PLACES_FILE = "places.tsv.gz"
@@ -207,7 +207,8 @@ def place_gazetteer_entries(places: dict[str, list[Place]]) -> Iterable[tuple[st
 
 class Geocoder:
     def __init__(self, places: dict[str, list[Place]]) -> None:
-        self.places = places
+        # Canonical forms join عبد to the next word (منزل عبد الرحمان → منزل عبدالرحمان): so do the keys.
+        self.places = {**places, **{join_name_compounds(k): ps for k, ps in places.items() if "عبد " in k}}
         self.countries = {p.country_code: p for ps in places.values() for p in ps if p.kind == "country"}
         self._loose: dict[str, set[Place]] = defaultdict(set)  # loose key → places, written or one vowel short
         self._loose_short: dict[str, set[Place]] = defaultdict(set)

@@ -200,6 +200,14 @@ def test_canonical_form_strips_clitics_to_the_best_known_name(text, canonical):
     assert canonical_form(text, _KNOWN.__contains__, place=lambda k: _PLACES.get(k, 0)) == canonical
 
 
+def test_names_with_abd_written_joined_or_apart_are_one_group(recognizer):
+    article = recognizer(normalize(Article(body=(
+        "استقبل الملك سلمان بن عبد العزيز آل سعود الرئيس اليمني عبد ربه منصور هادي في الرياض . "
+        "وأكد الملك سلمان بن عبدالعزيز آل سعود دعم الرئيس عبدربه منصور هادي ."))))
+    people = {g["canonical"]: g["count"] for g in article.entity_groups if g["type"] == "PERS"}
+    assert people == {"سلمان بن عبدالعزيز ال سعود": 2, "عبدربه منصور هادي": 2}
+
+
 def test_canonical_groups_a_place_written_with_clitics_with_its_geocode(recognizer):
     article = recognizer(normalize(Article(body="وصل الوفد إلى سوريا ولبنان والعراق أمس قبل أن يتوجه للندن .")))
     groups = {g["canonical"]: g["geo"]["country_code"] for g in article.entity_groups if g["geo"]}

@@ -36,6 +36,14 @@ def test_spelling_variants_match_folded():
     assert rule.match(event()) is not None
 
 
+@pytest.mark.parametrize("written, canonical", [("عبد الله صالح", "عبدالله صالح"), ("عبدالله صالح", "عبد الله صالح")])
+def test_names_with_abd_match_joined_or_apart(written, canonical):
+    rule = parse_rule({"name": "r", "match": {"entities": [{"canonical": written, "type": "PERS"}]}})
+    groups = [{"canonical": canonical, "type": "PERS", "count": 2, "geo": None}]
+    assert rule.match(event(entity_groups=groups))["entities"][0]["count"] == 2
+    assert rule.match(event(entity_groups=[{**groups[0], "canonical": "عبد الصمد"}])) is None
+
+
 def test_groups_are_anded_and_lists_ored():
     rule = parse_rule({"name": "r", "match": {"entities": [{"canonical": "بنغازي"}, {"canonical": "مصر"}],
                                               "sections": ["رياضة"]}})
