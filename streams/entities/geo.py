@@ -19,7 +19,7 @@ from streams.tokenize import proclitic_splits, tokens
 
 PLACES_FILE = "places.tsv.gz"
 _BIG_CITY = 500_000  # inhabitants: the gazetteer's CITYBIG
-_FAMOUS_CITY = 1_000_000  # inhabitants: a namesake a tenth this size or less is never the reading
+_FAMOUS_CITY = 1_000_000  # inhabitants: a namesake a tenth this size or less is never the reading (nor of a capital)
 _NAMESAKE_RATIO = 10
 
 # CLDR region codes that are continents → GeoNames continent codes.
@@ -210,6 +210,10 @@ class Geocoder:
         # Canonical forms join عبد to the next word (منزل عبد الرحمان → منزل عبدالرحمان): so do the keys.
         self.places = {**places, **{join_name_compounds(k): ps for k, ps in places.items() if "عبد " in k}}
         self.countries = {p.country_code: p for ps in places.values() for p in ps if p.kind == "country"}
+        # A country sits at its capital: the city at the country's coordinates is the capital.
+        seats = {(p.country_code, p.lat, p.lon) for p in self.countries.values()}
+        self.capitals = {p.geonameid for ps in places.values() for p in ps
+                         if p.kind == "city" and (p.country_code, p.lat, p.lon) in seats}
         self._loose: dict[str, set[Place]] = defaultdict(set)  # loose key → places, written or one vowel short
         self._loose_short: dict[str, set[Place]] = defaultdict(set)
         for key, ps in places.items():
@@ -287,11 +291,13 @@ class Geocoder:
         cands = self.candidates(name)
         if not cands:
             return None
-        # A town far smaller than a famous namesake (a country, or a city of a million) is not what news means
-        # by the name, whatever the article votes for: لبنان is Lebanon, not Lebanon, Tennessee, and باريس
-        # Paris in an article about the United States. A smaller namesake of a lesser place may still win
-        # on votes (زنجبار: Zinjibar in a Yemeni article, Zanzibar otherwise); countries are never dropped.
-        famous = max((p.population for p in cands if p.kind == "country" or p.population >= _FAMOUS_CITY),
+        # A town far smaller than a famous namesake (a country, a capital, or a city of a million) is not
+        # what news means by the name, whatever the article votes for: لبنان is Lebanon, not Lebanon,
+        # Tennessee, and باريس Paris in an article about the United States. A smaller namesake of a lesser
+        # place may still win on votes (زنجبار: Zinjibar in a Yemeni article, Zanzibar otherwise); countries
+        # are never dropped.
+        famous = max((p.population for p in cands
+                      if p.kind == "country" or p.population >= _FAMOUS_CITY or p.geonameid in self.capitals),
                      default=0)
         cands = [p for p in cands if p.kind != "city" or p.population * _NAMESAKE_RATIO >= famous]
 

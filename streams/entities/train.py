@@ -505,7 +505,7 @@ def write_readme(output_dir: str, result: dict) -> None:
         "- ANERcorp leaves `حكومة X` outside entities, so the model does too (e.g. حكومة الوفاق).",
         ("- Geocoding: a country's coordinates are its capital's; an ambiguous place takes the reading in the"
          " country the article votes for (countries named ×3, demonyms such as الليبية and unambiguous places ×1),"
-         " else the most populous; a town a tenth the size of a famous namesake (a country or a city of a million)"
+         " else the most populous; a town a tenth the size of a famous namesake (a country, a capital or a city of a million)"
          " is never the reading: over the 3,000 SaudiNewsNet articles votes had put لبنان, فلسطين, كولومبيا,"
          " باريس, روما, موسكو and دبلن in the United States and الرياض in Egypt 41 times. A state's official name"
          " (`جمهورية مصر العربية`, `المملكة المغربية`) is its country: 41 more LOC groups geocoded there. A"
