@@ -30,6 +30,29 @@ _MAX_SENTENCE_TOKENS = 48
 # Lines shorter than this run on into the next line's sentence (lists of one-word lines cost a sentence each).
 _MIN_LINE_TOKENS = 3
 _EDGE_PUNCT = set(" \t\n\u00a0؛،.,:;!?\"'«»“”‘’()[]{}-–—…/\\|*ـ")
+# Folded words that join two parts of a person's name and never end one: بن (son of), بنت, آل (family of),
+# أبو / أبي (father of), عبد (servant of).
+_NAME_LINKS = frozenset({"بن", "ابن", "بنت", "ال", "ابو", "ابي", "عبد"})
+_NAME_STARTS = frozenset({"ابن", "ابو", "عبد"})  # the links a name may begin with (ابن سينا, أبو مازن)
+
+
+def _complete_names(folded: list[str], labels: list[str]) -> list[str]:
+    """A person's name cut after a link word (`عبدالله بن` | `مساعد`) takes the next word, and the one after
+    that if it is a link too; with no word to take, the link is dropped (`أبو (140)`). A link alone is a
+    name only if names begin with it: `أبي` alone is "my father"."""
+    for kind, i, j in bio_to_spans(labels):
+        if kind != "PERS" or folded[j - 1] not in _NAME_LINKS:
+            continue
+        if j - i == 1 and folded[i] not in _NAME_STARTS:
+            labels[i] = "O"
+            continue
+        while folded[j - 1] in _NAME_LINKS and j < len(folded) and folded[j][:1].isalpha():
+            labels[j] = "I-PERS"
+            j += 1
+        while j > i and folded[j - 1] in _NAME_LINKS:
+            j -= 1
+            labels[j] = "O"
+    return labels
 
 
 class EntityRecognizer:
@@ -109,6 +132,7 @@ class EntityRecognizer:
         all_labels = self.tagger.decode_batch(emissions)
         if self.propagate:
             all_labels = self._propagate(folded, all_labels)
+        all_labels = [_complete_names(f, labels) for f, labels in zip(folded, all_labels)]
         for (field, text, sent, words), labels, folded_words in zip(parts, all_labels, folded):
             seen_words.update(folded_words)
             for kind, i, j in bio_to_spans(labels):

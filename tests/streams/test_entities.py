@@ -202,6 +202,23 @@ def test_canonical_form_strips_clitics_to_the_best_known_name(text, canonical):
     assert canonical_form(text, _KNOWN.__contains__, place=lambda k: _PLACES.get(k, 0)) == canonical
 
 
+@pytest.mark.parametrize("words, labels, want", [
+    ("قال عبدالله بن مساعد ان", "O B-PERS I-PERS O O", "O B-PERS I-PERS I-PERS O"),
+    ("محمد بن عبد الله", "B-PERS I-PERS O O", "B-PERS I-PERS I-PERS I-PERS"),  # a link after a link
+    ("عبدالله بن مساعد", "B-PERS I-PERS B-PERS", "B-PERS I-PERS I-PERS"),  # the cut-off part joins
+    ("صالح ال الشيخ", "B-PERS I-PERS O", "B-PERS I-PERS I-PERS"),  # آل, folded
+    ("ابو مازن", "B-PERS O", "B-PERS I-PERS"),  # names begin with ابو
+    ("ابو ( 140 )", "B-PERS O O O", "O O O O"),  # no word to take: the link goes
+    ("عبدالله بن .", "B-PERS I-PERS O", "B-PERS O O"),
+    ("ابي وامي", "B-PERS O", "O O"),  # أبي alone is "my father"
+    ("ابو ظبي", "B-LOC O", "B-LOC O"),  # only people's names
+])
+def test_a_name_cut_after_a_link_word_is_completed(words, labels, want):
+    from streams.entities.recognizer import _complete_names
+
+    assert _complete_names(words.split(), labels.split()) == want.split()
+
+
 def test_names_with_abd_written_joined_or_apart_are_one_group(recognizer):
     article = recognizer(normalize(Article(body=(
         "استقبل الملك سلمان بن عبد العزيز آل سعود الرئيس اليمني عبد ربه منصور هادي في الرياض . "
