@@ -19,8 +19,8 @@ from streams.tokenize import proclitic_splits, tokens
 
 PLACES_FILE = "places.tsv.gz"
 _BIG_CITY = 500_000  # inhabitants: the gazetteer's CITYBIG
-_FAMOUS_CITY = 1_000_000  # inhabitants: a namesake a tenth this size or less is never the reading (nor of a capital)
-_NAMESAKE_RATIO = 10
+_FAMOUS_CITY = 1_000_000  # inhabitants: a city this big is famous, like a country or a capital (`resolve`)
+_NAMESAKE_RATIO = 10  # a town this many times smaller than a famous namesake is never the reading
 
 # CLDR region codes that are continents → GeoNames continent codes.
 _CLDR_CONTINENTS = {"002": "AF", "150": "EU", "142": "AS", "009": "OC", "003": "NA", "005": "SA", "010": "AN"}
