@@ -66,6 +66,11 @@ def _fold_key(text: str) -> str:
     return _SPACES.sub(" ", fold_arabic(text)).strip()
 
 
+def _name_key(canonical: str) -> str:
+    """An entity name as compared: folded, `عبد` joined to the next word as in canonical forms."""
+    return join_name_compounds(_fold_key(canonical))
+
+
 def _where(name: str | None) -> str:
     return f"rule {name!r}: " if name else "rule: "
 
@@ -107,7 +112,7 @@ def _entity_specs(value: Any, prefix: str) -> tuple[EntitySpec, ...]:
         if etype is not None and etype not in ENTITY_TYPES:
             raise RuleError(f"{where}.type must be one of {', '.join(ENTITY_TYPES)}, not {etype!r}")
         canonical = canonical.strip() if canonical else None
-        specs.append(EntitySpec(canonical, etype, join_name_compounds(_fold_key(canonical)) if canonical else None))
+        specs.append(EntitySpec(canonical, etype, _name_key(canonical) if canonical else None))
     return tuple(specs)
 
 
@@ -217,7 +222,7 @@ def match_rule(rule: Rule, event: dict) -> dict | None:
     matched: dict[str, list] = {"entities": [], "keywords": []}
     if rule.entities:
         for group in event.get("entity_groups") or []:
-            folded = join_name_compounds(_fold_key(group.get("canonical") or ""))
+            folded = _name_key(group.get("canonical") or "")
             for spec in rule.entities:
                 if spec.type is not None and group.get("type") != spec.type:
                     continue

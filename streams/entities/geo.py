@@ -14,8 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from streams.normalize import fold_arabic, join_name_compounds
-from streams.tokenize import proclitic_splits, tokens
+from streams.entities.canonical import folded_key
+from streams.normalize import join_name_compounds
+from streams.tokenize import proclitic_splits
 
 PLACES_FILE = "places.tsv.gz"
 _BIG_CITY = 500_000  # inhabitants: the gazetteer's CITYBIG
@@ -42,12 +43,12 @@ _NATIONALITY_COUNTRIES = {"england": "GB", "scotland": "GB", "wales": "GB", "nor
 _NATIONALITY_FORMS = ("male", "males", "female", "females", "the_male", "the_female")
 # Spellings of one foreign name vary (شنغهاي / شانغهاي, هامبورج / هامبورغ, بنجلاديش / بنغلاديش): letters that
 # transliterate the same sound are one in the loose key, and one long vowel inside a word may be missing.
+# Only countries and big cities are looked up so: small towns' names collide.
 _LOOSE_LETTERS = str.maketrans({"غ": "ك", "ج": "ك", "ق": "ك", "ط": "ت", "ث": "ت", "ص": "س", "ض": "د", "ذ": "د",
                                 "ظ": "ز"})
-_LOOSE_MIN_POPULATION = 500_000  # only well-known places are looked up loosely: small towns' names collide
 # Words of a state's official name around its country name or demonym (جمهورية مصر العربية, المملكة الأردنية
 # الهاشمية, سلطنة عمان), folded. Only the feminine العربية: المغرب العربي and الخليج العربي are regions.
-_STATE_WORDS = frozenset(" ".join(tokens(fold_arabic(w))) for w in (
+_STATE_WORDS = frozenset(folded_key(w) for w in (
     "المملكة", "مملكة", "الجمهورية", "جمهورية", "دولة", "سلطنة", "إمارة", "العربية", "الهاشمية", "الإسلامية",
     "الشعبية", "الديمقراطية", "الاتحادية"))
 
@@ -217,7 +218,7 @@ class Geocoder:
         self._loose: dict[str, set[Place]] = defaultdict(set)  # loose key → places, written or one vowel short
         self._loose_short: dict[str, set[Place]] = defaultdict(set)
         for key, ps in places.items():
-            big = [p for p in ps if p.kind == "country" or (p.kind == "city" and p.population >= _LOOSE_MIN_POPULATION)]
+            big = [p for p in ps if p.kind == "country" or (p.kind == "city" and p.population >= _BIG_CITY)]
             if big:
                 loose = key.translate(_LOOSE_LETTERS)
                 self._loose[loose].update(big)

@@ -45,7 +45,7 @@ def match_size(classes: tuple[str, ...]) -> int:
 
 PAD, UNK = 0, 1
 # Distinct words whose window contributions are kept (float16, 5 x hidden values: 58 MB at hidden 96). When
-# full the table starts again, and the commonest words come back within a few articles.
+# full it keeps the half read most recently (`_evict`).
 _CACHE_LIMIT = 60_000
 
 
