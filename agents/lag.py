@@ -91,22 +91,26 @@ async def group_lag(offsets: GroupOffsets, topics: list[str],
     return {tp: max(0, ends[tp] - (await offsets.committed(tp) or 0)) for tp in tps}
 
 
-def broker_reset(before: dict[TopicPartition, int], now: dict[TopicPartition, int]) -> str | None:
-    """Why the broker seems to have lost its data since the last look, or None.
+def topics_lost(layout_before: dict[str, int], layout_now: dict[str, int]) -> str | None:
+    """Why the broker seems to have lost our topics since the first look, or None.
 
-    Kafka's end offsets never go back and partitions never disappear; a broker that restarted empty
-    (Tansu keeps everything in memory) shows both.
+    A layout is topic -> partition count, known from metadata alone, so this holds even when no lag check
+    ever got as far as the end offsets (the group still rebalancing when the broker died). Kafka's topics
+    never disappear or lose partitions; a broker that restarted empty (Tansu keeps everything in memory)
+    has none of them, or has them again as some producer auto-created them, with the broker's default count.
     """
-    if not before:
-        return None
-    gone = sorted({tp.topic for tp in before} - {tp.topic for tp in now})
+    gone = sorted(t for t, n in layout_before.items() if n and not layout_now.get(t))
     if gone:
         return f"topics {', '.join(gone)} are gone"
+    changed = sorted(t for t, n in layout_before.items() if n and layout_now[t] != n)
+    return ", ".join(f"{t} has {layout_now[t]} partitions, not {layout_before[t]}" for t in changed) or None
+
+
+def offsets_went_back(before: dict[TopicPartition, int], now: dict[TopicPartition, int]) -> str | None:
+    """Why the end offsets say the broker lost its data since the last look (they never go back), or None."""
     for tp, end in now.items():
         if tp in before and end < before[tp]:
             return f"{tp.topic}[{tp.partition}] end offset went back from {before[tp]} to {end}"
-    if {tp for tp in before} != {tp for tp in now}:
-        return "partition counts changed"
     return None
 
 
@@ -121,6 +125,9 @@ class LagMonitor:
         self.on_broker_reset = on_broker_reset
         self.options = client_options or {}
         self.last: dict[TopicPartition, int] = {}
+        # Topic -> partition count at the first look: the worker created the topics (or found them) before
+        # it started, so any later difference means the broker lost them.
+        self.layout: dict[str, int] = {}
         self.ends: dict[TopicPartition, int] = {}
 
     async def run(self) -> None:
@@ -134,11 +141,18 @@ class LagMonitor:
                 # group rebalances, and that is no reason to call the broker lost.
                 if not await asyncio.wait_for(offsets.refresh(), self.interval_s * 2):
                     raise KafkaConnectionError("the broker did not answer a metadata request")
+                layout = {t: len(offsets.partitions([t])) for t in self.topics}
+                # Checked before the broker counts as reachable, so /readyz never says ready for a broker
+                # that came back without our topics.
+                if self.on_broker_reset and (why := topics_lost(self.layout, layout)):
+                    self.on_broker_reset(why)
+                if not self.layout and all(layout.values()):
+                    self.layout = layout
                 if self.on_ok:
                     self.on_ok()
                 ends: dict[TopicPartition, int] = {}
                 self.last = await asyncio.wait_for(group_lag(offsets, self.topics, ends), self.interval_s * 3)
-                if self.on_broker_reset and (why := broker_reset(self.ends, ends)):
+                if self.on_broker_reset and (why := offsets_went_back(self.ends, ends)):
                     self.on_broker_reset(why)
                 self.ends = ends
                 for tp, n in self.last.items():
