@@ -25,6 +25,7 @@ DEFAULT_MODEL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mo
 
 # Sentence ends: the CRF was trained on sentences, and short sequences keep Viterbi cheap.
 _SENTENCE_END = {".", "!", "?", "؟", "…"}
+_DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640"  # harakat, shadda, sukun, tatweel
 _SOFT_BREAKS = {"،", ",", "؛", ";", ":", "(", ")", "\"", "«", "»", "-"}
 _MAX_SENTENCE_TOKENS = 48
 # Lines shorter than this run on into the next line's sentence (lists of one-word lines cost a sentence each).
@@ -131,7 +132,7 @@ class EntityRecognizer:
         out: list[Mention] = []
         all_labels = self.tagger.decode_batch(emissions)
         if self.propagate:
-            all_labels = self._propagate(folded, all_labels)
+            all_labels = self._propagate([_spelled(f, p[3]) for f, p in zip(folded, parts)], all_labels)
         all_labels = [_complete_names(f, labels) for f, labels in zip(folded, all_labels)]
         for (field, text, sent, words), labels, folded_words in zip(parts, all_labels, folded):
             seen_words.update(folded_words)
@@ -278,6 +279,14 @@ def _sentences(text: str) -> tuple[list[list[tuple[int, int]]], list[list[str]]]
 
 
 _CLITIC_LETTERS = "وفبلك"
+
+
+def _spelled(folded: list[str], words: list[str]) -> list[str]:
+    """Folded words that keep a final ى as written. Folding writes ى as ي, which makes the preposition على
+    the name علي; a name found once must not be tagged again over every على of the article (it was, 356
+    times over the 3,000 SaudiNewsNet articles). Within one article a writer spells a name one way."""
+    return [f[:-1] + "ى" if f.endswith("ي") and w.rstrip(_DIACRITICS).endswith("ى") else f
+            for f, w in zip(folded, words)]
 
 
 def _strip_first(key: tuple[str, ...]) -> tuple[str, ...]:
