@@ -91,3 +91,32 @@ def load_gold(path: str, type_map: dict[str, str | None] | None = None) -> list[
 def tokenized(gold: GoldSentence) -> tuple[list[tuple[int, int]], list[str]]:
     spans = tokenize(gold.text)
     return spans, bio_labels(gold.text, spans, gold.spans)
+
+
+def with_appositive_commas(sentences: list[GoldSentence], heads: set[str], fold) -> list[GoldSentence]:
+    """Copies of the sentences whose person follows a title or a nationality word (`heads`, folded), with
+    that person set off by commas: `وزير الدفاع التركي ، خلوصي أكار ،`. Today's news writes appositions
+    so; ANERcorp puts a comma before fewer than 1% of its people, and the taggers learned that a name
+    rarely starts after one. Sentences with no such person give no copy."""
+    out = []
+    for gold in sentences:
+        text = gold.text
+        inserts: list[tuple[int, str]] = []
+        for kind, s, e in gold.spans:
+            before = text[:s].split()
+            if kind != "PERS" or not before or fold(before[-1]) not in heads:
+                continue
+            inserts.append((s, "، "))
+            after = text[e:].split()
+            if after and after[0][:1].isalnum():
+                inserts.append((e, " ،"))
+        if not inserts:
+            continue
+        new = text
+        for at, piece in sorted(inserts, reverse=True):
+            new = new[:at] + piece + new[at:]
+        # A start moves past the pieces inserted at or before it, an end past those inserted before it.
+        spans = [(kind, s + sum(len(p) for at, p in inserts if at <= s), e + sum(len(p) for at, p in inserts if at < e))
+                 for kind, s, e in gold.spans]
+        out.append(GoldSentence(new, spans))
+    return out

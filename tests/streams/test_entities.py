@@ -288,6 +288,20 @@ def test_a_surname_that_is_a_common_word_is_not_propagated(recognizer):
     assert out[1] == ["O", "O", "O"]
 
 
+def test_appositive_comma_copies_keep_every_span_on_its_words():
+    from streams.entities.corpus import with_appositive_commas
+    from streams.normalize import fold_arabic
+
+    sent = [("وقال", "O"), ("وزير", "O"), ("الدفاع", "O"), ("التركي", "O"), ("خلوصي", "B-PERS"), ("أكار", "I-PERS"),
+            ("في", "O"), ("أنقرة", "B-LOC"), ("إن", "O"), ("الرئيس", "O"), ("أردوغان", "B-PERS"), (".", "O")]
+    gold = with_spans(sent)
+    [copy] = with_appositive_commas([gold], {"التركي", "الرييس"}, fold_arabic)
+    assert copy.text == "وقال وزير الدفاع التركي ، خلوصي أكار ، في أنقرة إن الرئيس ، أردوغان ."
+    assert [(k, copy.text[s:e]) for k, s, e in copy.spans] == [(k, gold.text[s:e]) for k, s, e in gold.spans]
+    # No titled person, no copy: the augmentation adds, it never replaces.
+    assert with_appositive_commas([gold], {"وزير"}, fold_arabic) == []
+
+
 def test_the_preposition_ala_is_not_the_name_ali_found_earlier(recognizer):
     # Folding writes ى as ي, so على (on) and the name علي share a folded form; a name found once used to be
     # tagged again over every على of the article.
