@@ -27,9 +27,21 @@ _DUALS = lx.table(lx.DUAL_UNITS)
 _SINGULAR = lx.table(lx.SINGULAR_UNITS)
 _HOURS = lx.table(lx.HOUR_WORDS)
 _DAY_ORD = lx.table(lx.DAY_ORDINALS)
+_PLURAL_UNITS = lx.table(lx.PLURAL_UNITS)
+_EDGE_PARTS = set(lx.table(dict.fromkeys(lx.EDGE_PARTS)))
+_QUARTERS = lx.table(lx.YEAR_QUARTERS)
+_HALVES = lx.table(lx.YEAR_HALVES)
 _PERIODS = lx.table(lx.DAY_PERIODS)
 _NUMBERS = lx.table({**lx.ONES, **lx.TEENS, **lx.TEN, **lx.TENS, **lx.HUNDREDS})
 key = lx.lookup_key
+_BARE_DAY_ORD = {key(w): n for n, w in enumerate(
+    ("ثاني", "ثالث", "رابع", "خامس", "سادس", "سابع", "ثامن", "تاسع", "عاشر"), start=2)}
+# `نهاية العام نفسه` (that same year), `أواخر العام قبل الماضي` (the year before last): not this period.
+_NOT_THIS_PERIOD_BEFORE = {key(w) for w in ("نفسه", "ذاته", "ذلك", "عينه", "قبل", "التالي", "السابق")}
+_HOLIDAY_WORDS = {key(w) for w in ("عطلة", "عطلات", "إجازة", "إجازات", "راحة")}
+# An ordinal after these counts weeks or parts, not days: الأسبوع الأول من الشهر الحالي.
+_NOT_DAY_ORD_AFTER = {key(w) for w in ("الأسبوع", "الاسبوع", "أسبوع", "الأسابيع", "العشر", "الربع", "النصف", "الثلث",
+                                       "الجزء", "القسم", "الفصل", "اليومين")}
 
 # A month name alone is a month only after one of these (مارس is also a verb, نيسان a car).
 _BARE_MONTH_AFTER = {key(w) for w in ("في", "منذ", "خلال", "حتى", "قبل", "بعد", "من", "إلى", "الى", "بحلول",
@@ -165,6 +177,8 @@ class Extractor:
             self._try(text, ref, pos, families, tried, cands)
         chosen = _settle(cands, len(text))
         chosen = _join_weekdays(text, chosen)
+        chosen = _year_parts(text, chosen)
+        _month_days(text, chosen)
         _attach_times(text, chosen)
         return chosen
 
@@ -286,7 +300,16 @@ class Extractor:
             out.append(Candidate(*m.span("s2"), "date", v2))
 
     def _relative_period(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
-        unit_word = m["unit"] or m["unit2"]
+        unit_word = m["unit"] or m["unit2"] or m["unit3"]
+        if m["unit3"]:
+            # `بداية العام` is this year; `بداية العام الدراسي` (school year), `نهاية العام 2014` are not read here
+            if not m["part"] or key(m["part"]) not in _EDGE_PARTS or m["year"]:
+                return
+            nxt = P.NEXT_WORD.match(text, m.end("unit3"), min(len(text), m.end("unit3") + 30))
+            if nxt and (nxt.group(1).startswith("ال") or key(nxt.group(1)) in _NOT_THIS_PERIOD_BEFORE):
+                return  # as written: folded, إلى would start with ال too
+            if _prev_word(text, m.start("s")) in _HOLIDAY_WORDS:
+                return  # عطلة نهاية الأسبوع is the weekend, any weekend
         unit = {"شهر": "M", "عام": "Y", "سنه": "Y", "اسبوع": "W"}[key(unit_word).removeprefix("ال").lstrip("ل")]
         direction = _QUAL[key(m["qual"])] if m["qual"] else 0
         start, end = m.span("s")
@@ -364,6 +387,13 @@ class Extractor:
         if unit == "Y" and _is_age(text, start, end):
             return
         out.append(Candidate(start, end, "duration", _iso_duration(amount, unit)))
+
+    def _plural_duration(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        amount = int(m["num"]) if m["num"] else _number_words(m["numw"])
+        if not amount:
+            return
+        unit = _PLURAL_UNITS[key(m["unit"])]
+        out.append(Candidate(*m.span("s"), "duration", _iso_duration(amount, unit)))
 
     def _dual(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
         unit = _DUALS[key(m["unit"])]
@@ -511,6 +541,53 @@ def _join_weekdays(text: str, chosen: list[Candidate]) -> list[Candidate]:
         out.append(c)
         i += 1
     return out
+
+
+_YEAR_VALUE = re.compile(r"^\d{4}$")
+_MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
+_PART_REACH = 48  # characters before a year that `الأشهر الستة الأولى من عام` may take
+
+
+def _year_parts(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """`الربع الرابع من العام الحالي`, `النصف الأول من 2015`: the year takes the quarter or half before it
+    (`2015-Q4`, `2015-H1`), and the span grows over those words (and over a duration they held)."""
+    out = chosen
+    for c in chosen:
+        if c.kind != "date" or not c.value or not _YEAR_VALUE.match(c.value):
+            continue
+        m = P.YEAR_PART_BEFORE.search(text, max(0, c.start - _PART_REACH), c.start)
+        if m is None:
+            continue
+        if m["q"]:
+            part = f"Q{_QUARTERS[key(m['q'])]}"
+        elif m["h"]:
+            part = f"H{_HALVES[key(m['h'])]}"
+        else:
+            months, first = {"الثلاثه": 3, "السته": 6, "التسعه": 9}[key(m["n"])], key(m["which"]).endswith("ولي")
+            if months == 9:
+                continue  # nine months are no quarter or half
+            part = (f"Q{1 if first else 4}" if months == 3 else f"H{1 if first else 2}")
+        start = m.start("p")
+        out = [d for d in out if not (start <= d.start and d.end <= c.start)]
+        c.start, c.value = start, f"{c.value}-{part}"
+    return out
+
+
+def _month_days(text: str, chosen: list[Candidate]) -> None:
+    """`الخامس من الشهر الحالي`, `خامس الشهر الجاري`: a relative month takes the day named before it."""
+    for c in chosen:
+        v = _MONTH_VALUE.match(c.value or "") if c.kind == "date" else None
+        if v is None or "شهر" not in text[c.start:c.end]:
+            continue
+        m = P.MONTH_DAY_BEFORE.search(text, max(0, c.start - 24), c.start)
+        if m is None or _prev_word(text, m.start("p")) in _NOT_DAY_ORD_AFTER:
+            continue
+        day = _DAY_ORD[key(m["ord"])] if m["ord"] else _BARE_DAY_ORD[key(m["bare"])]
+        date = safe_date(int(v[1]), int(v[2]), day)
+        if date is None:
+            continue
+        c.start = m.start("p")
+        c.value = date.isoformat()
 
 
 def _attach_times(text: str, chosen: list[Candidate]) -> None:

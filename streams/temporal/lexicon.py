@@ -42,6 +42,10 @@ QUALIFIERS: dict[str, int] = {
 PERIOD_PARTS = ("مطلع", "أوائل", "اوائل", "منتصف", "أواسط", "أواخر", "اواخر", "نهاية", "نهايه", "بداية", "بدايه",
                 "مستهل", "مطلع", "أول", "آخر", "غرة", "ختام", "خلال", "طوال", "مدى")
 
+# The parts that name the start or end of a period: `منذ بداية الأسبوع` is this week even without الحالي
+# (`خلال العام`, `طوال العام` are any year, and stay unread).
+EDGE_PARTS = ("مطلع", "بداية", "مستهل", "نهاية", "ختام", "أواخر", "أوائل", "منتصف", "أواسط")
+
 PERIOD_UNITS: dict[str, str] = {"الشهر": "M", "العام": "Y", "السنة": "Y", "الأسبوع": "W", "الاسبوع": "W"}
 
 # Duration units: every spelling → ISO designator. Dual forms carry their own count of 2.
@@ -83,6 +87,17 @@ HOUR_WORDS: dict[str, int] = {
     "الثامنة": 8, "التاسعة": 9, "العاشرة": 10, "الحادية عشرة": 11, "الحادية عشر": 11, "الثانية عشرة": 12,
     "الثانية عشر": 12,
 }
+# Plural units that take their count after them, with the article: السنوات السبع الأخيرة، الأيام الـ60 المقبلة.
+PLURAL_UNITS: dict[str, str] = {
+    "سنوات": "Y", "أعوام": "Y", "اعوام": "Y", "أشهر": "M", "اشهر": "M", "شهور": "M", "أسابيع": "W",
+    "اسابيع": "W", "أيام": "D", "ايام": "D", "ساعات": "TH", "دقائق": "TM",
+}
+# Words that may close such a period: its direction, or first / last.
+PERIOD_ENDS = ("الماضية", "المنصرمة", "الفائتة", "السابقة", "المقبلة", "القادمة", "الأخيرة", "الأولى", "الحالية",
+               "الجارية")
+# Parts of a year: the quarter or half it names (الربع الرابع من العام الحالي → 2015-Q4).
+YEAR_QUARTERS: dict[str, int] = {"الأول": 1, "الاول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الأخير": 4}
+YEAR_HALVES: dict[str, int] = {"الأول": 1, "الاول": 1, "الثاني": 2, "الأخير": 2}
 # Ordinal day of month (الأول من يوليو).
 DAY_ORDINALS: dict[str, int] = {"الأول": 1, "الاول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الخامس": 5,
                                 "السادس": 6, "السابع": 7, "الثامن": 8, "التاسع": 9, "العاشر": 10}

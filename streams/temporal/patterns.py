@@ -110,7 +110,8 @@ YEAR_NEXT = _compile(
 RELATIVE_PERIOD = _compile(
     _START + r"(?P<s>(?:(?P<part>" + _PARTS + r")\s+)?"
     r"(?:(?P<unit>" + _DEF + r"(?:شهر|عام|سن[ةه]|[أا]سبوع))\s+(?P<qual>" + _QUAL + r")" + _END
-    + r"|(?:هذا|هذه)\s+(?P<unit2>" + _DEF + r"(?:شهر|عام|سن[ةه]|[أا]سبوع))" + _END + r")"
+    + r"|(?:هذا|هذه)\s+(?P<unit2>" + _DEF + r"(?:شهر|عام|سن[ةه]|[أا]سبوع))" + _END
+    + r"|(?P<unit3>" + _DEF + r"(?:شهر|عام|سن[ةه]|[أا]سبوع))" + _END + r")"
     r"(?:\s+(?P<year>" + _YEAR + r")" + _NOT_NUM_AFTER + r"(?:\s*(?P<era>" + _ERA + r"))?)?)"
 )
 
@@ -128,6 +129,26 @@ RELATIVE_DAY = _compile(
 DURATION = _compile(
     _NOT_NUM_BEFORE + r"(?:ال(?:ـ)?\s*)?(?P<s>(?:(?P<num>\d{1,4}(?:[.,]\d{1,2})?)\s*|(?P<numw>" + NUMBER_WORDS
     + r")\s+)(?P<unit>" + _UNITS + r"))" + _END
+)
+# الأيام الـ60 المقبلة، السنوات السبع الأخيرة، الساعات الـ24 الماضية: a plural unit, then its count.
+PLURAL_DURATION = _compile(
+    _START + r"(?P<s>ال(?P<unit>" + lx.alternation(lx.PLURAL_UNITS) + r")\s+ال(?:ـ\s*|\s*)?"
+    r"(?:(?P<num>\d{1,4})" + _NOT_NUM_AFTER + r"|(?P<numw>" + lx.alternation(lx.ONES) + r"(?:\s+" + lx.alternation(lx.TEN)
+    + r")?|" + lx.alternation(lx.TEN) + r"))" + _END + r"(?:\s+(?P<end>" + lx.alternation(lx.PERIOD_ENDS) + r")" + _END + r")?)"
+)
+# What may come before a year to name part of it: الربع الرابع من، النصف الأول من، الأشهر الستة الأولى من.
+YEAR_PART_BEFORE = _compile(
+    r"(?<![\w\u064b-\u0652\u0640])(?:[وف]?[بلك]?)(?P<p>"
+    r"ال(?:ربع)\s+(?P<q>" + lx.alternation(lx.YEAR_QUARTERS) + r")"
+    r"|ال(?:نصف)\s+(?P<h>" + lx.alternation(lx.YEAR_HALVES) + r")"
+    r"|ال(?:[أا]شهر|شهور)\s+(?P<n>" + lx.alternation(("الثلاثة", "الستة", "التسعة")) + r")\s+"
+    r"(?P<which>" + lx.alternation(("الأولى", "الأخيرة")) + r")"
+    r")\s+(?:من\s+(?:(?:ال)?(?:عام|سنة)\s+)?|(?:ل?(?:ال)?(?:عام|سنة)\s+))?$"
+)
+# What may come before "this/last month" to name a day of it: الخامس من الشهر الحالي، خامس الشهر الجاري.
+MONTH_DAY_BEFORE = _compile(
+    r"(?<![\w\u064b-\u0652\u0640])(?:[وف]?[بلك]?)(?P<p>(?P<ord>" + _DAY_ORD + r")\s+من|(?P<bare>ثاني|ثالث|رابع|خامس|سادس"
+    r"|سابع|ثامن|تاسع|عاشر))\s+$"
 )
 DUAL = _compile(_START + r"(?P<s>(?:ال)?(?P<unit>" + _DUALS + r"))" + _END)
 SINGLE = _compile(
@@ -189,8 +210,9 @@ ANCHORS = (
     (_WEEKDAY_STEMS, ((WEEKDAY, "_weekday", 3),)),
     (_REL_DAY_STEMS, ((RELATIVE_DAY, "_relative_day", 4), (WEEKDAY, "_weekday", 0))),
     (_PERIOD_STEMS, ((RELATIVE_PERIOD, "_relative_period", 2), (YEAR_CUE, "_year", 1), (DURATION, "_duration", 3),
-                     (DUAL, "_dual", 0), (SINGLE, "_single", 1))),
+                     (DUAL, "_dual", 0), (SINGLE, "_single", 1), (PLURAL_DURATION, "_plural_duration", 0))),
     (_UNIT_STEMS, ((DURATION, "_duration", 3), (DUAL, "_dual", 0), (SINGLE, "_single", 1),
+                   (PLURAL_DURATION, "_plural_duration", 0),
                    (CLOCK_CUE, "_clock", 1), (CLOCK_AFTER_CUE, "_clock", 1))),
     (_TOD_STEMS, ((CLOCK_WORDS, "_clock", 3),)),
 )
