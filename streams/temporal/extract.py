@@ -36,6 +36,8 @@ _NUMBERS = lx.table({**lx.ONES, **lx.TEENS, **lx.TEN, **lx.TENS, **lx.HUNDREDS})
 key = lx.lookup_key
 _BARE_DAY_ORD = {key(w): n for n, w in enumerate(
     ("ثاني", "ثالث", "رابع", "خامس", "سادس", "سابع", "ثامن", "تاسع", "عاشر"), start=2)}
+# Commodity news names a futures contract by its delivery month: `العقود الآجلة تسليم سبتمبر`.
+_DELIVERY = {key(w) for w in ("تسليم", "لتسليم")}
 # `نهاية العام نفسه` (that same year), `أواخر العام قبل الماضي` (the year before last): not this period.
 _NOT_THIS_PERIOD_BEFORE = {key(w) for w in ("نفسه", "ذاته", "ذلك", "عينه", "قبل", "التالي", "السابق")}
 _HOLIDAY_WORDS = {key(w) for w in ("عطلة", "عطلات", "إجازة", "إجازات", "راحة")}
@@ -238,8 +240,12 @@ class Extractor:
             else:
                 return
         bare = day is None and year is None and qual is None and not m["part"] and not m["shahr"] and not m["gm2"]
-        if bare and _prev_word(text, start) not in _BARE_MONTH_AFTER:
+        delivery = _prev_word(text, start) in _DELIVERY
+        if bare and not delivery and _prev_word(text, start) not in _BARE_MONTH_AFTER:
             return
+        if delivery and year is None and qual is None and ref is not None:
+            # a futures contract's month is this month or ahead: `تسليم ديسمبر` in July is this December
+            year = ref.year if month >= ref.month else ref.year + 1
         if year is None:
             if ref is None:
                 out.append(Candidate(start, end, "date", None, needs_reference=True))

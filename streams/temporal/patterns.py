@@ -94,8 +94,10 @@ YEAR_ERA = _compile(
 # A preposition then a year, accepted only when nothing countable follows (`في 2014،` yes, `في 2000 شخص` no).
 YEAR_PREP = _compile(
     r"(?<!\w)[وف]?(?:في|منذ|حتى|بحلول|خلال|قبل|بعد|مطلع|نهاية|أواخر|أوائل|منتصف|بداية)\s+"
-    r"(?P<s>(?P<year>(?:19|20)\d\d))(?![\d%]|[.,/:]\d)(?=\s*(?:$|[.،,؛;:)»\"\n\-]|و\s*\d|(?:حيث|عندما|حين|إلى|الى|حتى|ثم|مقارنة|وهو|وهي|وذلك|وقد|ولكن|وفي|بعد|قبل)(?!\w)))"
+    r"(?P<s>(?P<year>(?:19|20)\d\d|2100))(?![\d%]|[.,/:]\d)(?=\s*(?:$|[.،,؛;:)»\"\n\-]|و\s*\d|(?:حيث|عندما|حين|إلى|الى|حتى|ثم|مقارنة|وهو|وهي|وذلك|وقد|ولكن|وفي|بعد|قبل)(?!\w)))"
 )
+# `2012 - توقيف ...`: a year opening a line of a "this day in history" list.
+YEAR_LINE = re.compile(r"(?:^|(?<=\n))(?P<s>(?P<year>1\d\d\d|20\d\d))[^\S\n]*[-–][^\S\n]+(?=[^\d\s])")
 YEAR_RANGE = _compile(
     r"(?<!\w)[وف]?(?:من|بين)\s+(?P<s>(?P<y1>(?:19|20)\d\d))\s*(?:-|–|إلى|الى|حتى|و)\s*"
     r"(?P<s2>(?P<y2>(?:19|20)\d\d))" + _NOT_NUM_AFTER
@@ -203,7 +205,7 @@ _TOD_STEMS = ("صباح", "مساء", "ظهر", "عصر", "فجر", "ليل")
 
 DIGIT_FAMILIES = ((NUMERIC_DATE, "_numeric", 0), (MONTH_YEAR, "_month_year", 0), (YEAR_ERA, "_year", 0),
                   (DURATION, "_duration", 1), (CLOCK_DIGITS, "_clock", 0), (YEAR_PREP, "_year", 1),
-                  (YEAR_RANGE, "_year_range", 1),
+                  (YEAR_RANGE, "_year_range", 1), (YEAR_LINE, "_year", 0),
                   (CLOCK_HHMM, "_clock", 0), (ERA_RANGE, "_year_range", 0))
 ANCHORS = (
     (_MONTH_STEMS, ((MONTH_EXPR, "_month", 5),)),
