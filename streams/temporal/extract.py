@@ -180,6 +180,7 @@ class Extractor:
         chosen = _settle(cands, len(text))
         chosen = _join_weekdays(text, chosen)
         chosen = _year_parts(text, chosen)
+        _and_a_half(text, chosen)
         _month_days(text, chosen)
         _attach_times(text, chosen)
         return chosen
@@ -413,9 +414,35 @@ class Extractor:
             out.append(Candidate(*m.span("s"), "duration", _iso_duration(1, _SINGULAR[key(m["unit"])])))
         elif m["s2"]:
             out.append(Candidate(*m.span("s2"), "duration", _iso_duration(1, _SINGULAR[key(m["unit2"])])))
-        else:
+        elif m["s3"]:
             minutes = 30 if key(m["frac"]) == "نصف" else 15
             out.append(Candidate(*m.span("s3"), "duration", f"PT{minutes}M"))
+        else:
+            unit = _SINGULAR[key(m["unit4"])]
+            if unit == "Y" and _is_age(text, *m.span("s4")):
+                return
+            out.append(Candidate(*m.span("s4"), "duration", _iso_duration(1.5, unit)))
+
+    def _decades(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
+        if "frac" in m.re.groupindex:
+            years = 25 if key(m["frac"]) == "ربع" else 50
+        else:
+            unit = key(m["unit"])
+            per = 100 if unit.startswith("قر") else 10
+            if unit.endswith(("ين", "ان")):
+                count = 2
+            elif m["num"]:
+                count = int(m["num"])
+            elif m["numw"]:
+                count = _number_words(m["numw"])
+            else:
+                count = None if unit in ("عقود", "قرون") else 1  # عقود alone is "decades": no count
+                if unit == "عقد" and not _a_decade(text, m):
+                    return
+            if not count:
+                return
+            years = count * per
+        out.append(Candidate(*m.span("s"), "duration", f"P{years}Y"))
 
     def _clock(self, m: re.Match, text: str, ref, out: list[Candidate]) -> None:
         groups = m.re.groupindex
@@ -489,6 +516,20 @@ def _number_words(text: str) -> int | None:
             return None
         i += 1
     return total or None
+
+
+_HOLDING_CUES = {key(w) for w in ("قبل", "بعد", "خلال", "غضون", "مدة", "بمدة", "لمدة")}
+_HELD_THINGS = {key(w) for w in ("اجتماع", "اجتماعات", "مؤتمر", "جلسة", "جلسات", "لقاء", "لقاءات", "ندوة", "صفقة",
+                                 "اتفاق", "اتفاقية", "قمة", "مباراة", "دورة", "حفل", "ورشة")}
+
+
+def _a_decade(text: str, m: re.Match) -> bool:
+    """Is a lone عقد "a decade"? It is also a contract and the holding of a meeting (`بعد عقد الاجتماع`,
+    `خلال عقد مؤتمر`): only after منذ / أكثر من and the like, never before a definite or a held thing."""
+    if key(m["cue"]) in _HOLDING_CUES:
+        return False
+    nxt = P.NEXT_WORD.match(text, m.end("s"), min(len(text), m.end("s") + 30))
+    return not nxt or not (nxt.group(1).startswith("ال") or key(nxt.group(1)) in _HELD_THINGS)
 
 
 def _iso_duration(amount: float, unit: str) -> str:
@@ -577,6 +618,24 @@ def _year_parts(text: str, chosen: list[Candidate]) -> list[Candidate]:
         out = [d for d in out if not (start <= d.start and d.end <= c.start)]
         c.start, c.value = start, f"{c.value}-{part}"
     return out
+
+
+# `ونصف` closes the duration unless a count follows it: `ونصف ساعة` (half an hour more), `ونصف مليون`.
+_HALF_AFTER = re.compile(r"[^\S\n]+و[^\S\n]*نصف(?![\w\u0640])(?![^\S\n]+(?:مليون|مليار|ألف|الف|المليون|ساع[ةه]|يوم|شهر|"
+                         r"عام|سن[ةه]|دقيق[ةه]|أسبوع|اسبوع)(?![\w\u0640]))")
+_COUNTED = re.compile(r"^P(T?)(\d+)([YMWDHS])$")
+
+
+def _and_a_half(text: str, chosen: list[Candidate]) -> None:
+    """`عامين ونصف`, `ثلاث سنوات ونصف`: a counted duration takes the half after it."""
+    for c in chosen:
+        v = _COUNTED.match(c.value or "") if c.kind == "duration" else None
+        if v is None:
+            continue
+        h = _HALF_AFTER.match(text, c.end)
+        if h is None:
+            continue
+        c.end, c.value = h.end(), f"P{v[1]}{int(v[2])}.5{v[3]}"
 
 
 def _month_days(text: str, chosen: list[Candidate]) -> None:

@@ -158,6 +158,15 @@ SINGLE = _compile(
     r"(?<!\w)[وف]?(?:ل?مدة|طوال|طيلة)\s+(?P<s>(?P<unit>" + _SINGULAR + r"))" + _END + r"(?!\s+(?:\d|من\s+\d))"
     + "|" + _START + r"(?P<s2>(?P<unit2>" + _SINGULAR + r")\s+(?:واحد|واحدة)" + _END + ")"
     + "|" + _START + r"(?P<s3>(?P<frac>نصف|ربع)\s+(?P<unit3>ساع[ةه]))" + _END
+    + "|" + r"(?<!\d\s)" + _START + r"(?P<s4>(?P<unit4>" + _SINGULAR + r")\s+و\s*نصف)" + _END
+)
+# A duration of decades or centuries: ربع قرن، نصف قرن، and, after a time word (عقد is also a contract),
+# منذ ثلاثة عقود، خلال عقدين، لأكثر من عقد، منذ قرن.
+_DECADE_UNITS = r"(?P<unit>عقود|عقدين|عقدان|عقد|قرون|قرنين|قرنان|قرن)"
+CENTURY_PART = _compile(_START + r"(?P<s>(?P<frac>ربع|نصف)\s+قرن)" + _END)
+DECADES = _compile(
+    r"(?<!\w)[وف]?(?P<cue>[بل]?مدة|منذ|خلال|قبل|بعد|طوال|طيلة|مدى|غضون|نحو|قرابة|حوالي|زهاء|[لب]?أكثر\s+من|[لب]?أقل\s+من)\s+"
+    r"(?P<s>(?:(?P<num>\d{1,3})\s*|(?P<numw>" + NUMBER_WORDS + r")\s+)?" + _DECADE_UNITS + r")" + _END
 )
 
 CLOCK_CUE = _compile(
@@ -202,6 +211,7 @@ _REL_DAY_STEMS = ("أمس", "امس", "البارحة", "اليوم", "غد", "�
 _PERIOD_STEMS = ("شهر", "عام", "سنة", "سنه", "سبوع", "مواليد", "موسم")
 _UNIT_STEMS = ("سنوات", "سنين", "سنت", "عوام", "شهور", "سابيع", "يوم", "يام", "ساع", "دقيق", "دقائق", "ثوان",
                "ثانية")
+_DECADE_STEMS = ("عقد", "عقود", "قرن", "قرون")
 _TOD_STEMS = ("صباح", "مساء", "ظهر", "عصر", "فجر", "ليل")
 
 DIGIT_FAMILIES = ((NUMERIC_DATE, "_numeric", 0), (MONTH_YEAR, "_month_year", 0), (YEAR_ERA, "_year", 0),
@@ -218,4 +228,5 @@ ANCHORS = (
                    (PLURAL_DURATION, "_plural_duration", 0),
                    (CLOCK_CUE, "_clock", 1), (CLOCK_AFTER_CUE, "_clock", 1))),
     (_TOD_STEMS, ((CLOCK_WORDS, "_clock", 3),)),
+    (_DECADE_STEMS, ((DECADES, "_decades", 3), (CENTURY_PART, "_decades", 1))),
 )
