@@ -319,6 +319,10 @@ class Extractor:
                 return  # عطلة نهاية الأسبوع is the weekend, any weekend
         unit = {"شهر": "M", "عام": "Y", "سنه": "Y", "اسبوع": "W"}[key(unit_word).removeprefix("ال").lstrip("ل")]
         direction = _QUAL[key(m["qual"])] if m["qual"] else 0
+        if m["before"]:
+            if direction != -1:
+                return
+            direction = -2  # العام قبل الماضي: the year before last
         start, end = m.span("s")
         if m["year"] and unit == "Y":
             value = _year_value(int(m["year"]), m["era"])

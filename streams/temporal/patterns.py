@@ -112,7 +112,7 @@ YEAR_NEXT = _compile(
 # الشهر الماضي، العام الجاري 2015م، هذا الأسبوع، مطلع العام المقبل
 RELATIVE_PERIOD = _compile(
     _START + r"(?P<s>(?:(?P<part>" + _PARTS + r")\s+)?"
-    r"(?:(?P<unit>" + _DEF + r"(?:شهر|عام|سن[ةه]|[أا]سبوع))\s+(?P<qual>" + _QUAL + r")" + _END
+    r"(?:(?P<unit>" + _DEF + r"(?:شهر|عام|سن[ةه]|[أا]سبوع))\s+(?P<before>قبل\s+)?(?P<qual>" + _QUAL + r")" + _END
     + r"|(?:هذا|هذه)\s+(?P<unit2>" + _DEF + r"(?:شهر|عام|سن[ةه]|[أا]سبوع))" + _END
     + r"|(?P<unit3>" + _DEF + r"(?:شهر|عام|سن[ةه]|[أا]سبوع))" + _END + r")"
     r"(?:\s+(?P<year>" + _YEAR + r")" + _NOT_NUM_AFTER + r"(?:\s*(?P<era>" + _ERA + r"))?)?)"
