@@ -15,6 +15,10 @@ from streams.entities.outside import OUTSIDE_FEATURE
 from streams.normalize import fold_arabic
 from streams.tokenize import proclitic_splits
 
+# A person's full name as listed (`بان كي مون`): inside such a match the outside-word prior is taken back,
+# since the whole name is better evidence than one of its words being common (بان, "appeared").
+_FULL_NAME_LISTS = frozenset({"PFULL", "WPERS"})
+
 _CACHE_LIMIT = 150_000  # distinct words memoized (x 5 planes x 9 labels float64: 54 MB)
 _ARABIC = {chr(c) for c in range(0x0621, 0x064B)} | set("ٱ")
 _LATIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -295,14 +299,19 @@ class WordFeatures:
                 if bigram is not None and sid_list[i] == sid_list[i - 1]:
                     em[i] += bigram
         with_starts = sorted({sid_list[k] for k, i in enumerate(ids) if starts_of[i]})
+        outside_row = weights.get(OUTSIDE_FEATURE) if self.outside_words is not None else None
+        outside = self.outside_words if outside_row is not None else None
         for sent in with_starts:
             pos, m = int(begins[sent]), lengths[sent]
             e = em[pos:pos + m]
             f = folded[pos:pos + m]
             found = self.last_matches[sent] = self.gazetteer.match(f, [starts_of[k] for k in ids[pos:pos + m]])
             for start, end, classes, _ in found:
+                waive = outside is not None and not classes.isdisjoint(_FULL_NAME_LISTS)
                 for k in range(start, end):
                     e[k] += self._score([f"m{'B' if k == start else 'I'}={cls}" for cls in sorted(classes)])
+                    if waive and outside.covers(f[k]):
+                        e[k] -= outside_row  # a listed full name outweighs one word's outside prior
                 if end < m:
                     e[end] += self._score([f"mafter={cls}" for cls in sorted(classes)])
         bounds = ends.tolist()

@@ -302,6 +302,13 @@ def test_appositive_comma_copies_keep_every_span_on_its_words():
     assert with_appositive_commas([gold], {"وزير"}, fold_arabic) == []
 
 
+def test_a_listed_full_name_outweighs_one_common_word_in_it(recognizer):
+    # بان ("appeared") is a word train keeps outside names; the listed full name wins over that prior.
+    assert recognizer.features.outside_words.covers("بان", [])
+    article = recognizer(Article(title="", body="وقال الأمين العام للأمم المتحدة بان كي مون إن المنظمة ستواصل جهودها."))
+    assert ("PERS", "بان كي مون") in [(m.type, m.text) for m in article.entities]
+
+
 def test_the_preposition_ala_is_not_the_name_ali_found_earlier(recognizer):
     # Folding writes ى as ي, so على (on) and the name علي share a folded form; a name found once used to be
     # tagged again over every على of the article.
