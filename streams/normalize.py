@@ -16,9 +16,9 @@ _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u2
 
 _INVISIBLE = re.compile(f"[{INVISIBLES}]")
 
-_DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0670\u0640"  # + tatweel
+DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0670\u0640"  # + tatweel
 _FOLD_TABLE = (
-    {ord(c): None for c in INVISIBLES + _DIACRITICS}
+    {ord(c): None for c in INVISIBLES + DIACRITICS}
     | {ord(c): " " for c in _SPACES}
     | {ord(c): "ا" for c in "أإآٱ"}
     | {ord("ى"): "ي", ord("ة"): "ه", ord("ؤ"): "و", ord("ئ"): "ي"}
@@ -63,7 +63,7 @@ def clean_text(text: str) -> str:
 
 # The same folding as _FOLD_TABLE, done as a few C-speed passes: str.translate with a dict costs a
 # dictionary lookup per character, ten times slower on Arabic text.
-_FOLD_DROP = re.compile(f"[{INVISIBLES}{_DIACRITICS}]")
+_FOLD_DROP = re.compile(f"[{INVISIBLES}{DIACRITICS}]")
 _FOLD_SPACE = re.compile(f"[{_SPACES}]")
 _FOLD_LETTERS = [(c, "ا") for c in "أإآٱ"] + [("ى", "ي"), ("ة", "ه"), ("ؤ", "و"), ("ئ", "ي")]
 _FOLD_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")

@@ -9,6 +9,7 @@ import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from streams.normalize import fold_arabic
 from streams.tokenize import tokenize
 
 
@@ -93,7 +94,7 @@ def tokenized(gold: GoldSentence) -> tuple[list[tuple[int, int]], list[str]]:
     return spans, bio_labels(gold.text, spans, gold.spans)
 
 
-def with_appositive_commas(sentences: list[GoldSentence], heads: set[str], fold) -> list[GoldSentence]:
+def with_appositive_commas(sentences: list[GoldSentence], heads: set[str]) -> list[GoldSentence]:
     """Copies of the sentences whose person follows a title or a nationality word (`heads`, folded), with
     that person set off by commas: `وزير الدفاع التركي ، خلوصي أكار ،`. Today's news writes appositions
     so; ANERcorp puts a comma before fewer than 1% of its people, and the taggers learned that a name
@@ -104,7 +105,7 @@ def with_appositive_commas(sentences: list[GoldSentence], heads: set[str], fold)
         inserts: list[tuple[int, str]] = []
         for kind, s, e in gold.spans:
             before = text[:s].split()
-            if kind != "PERS" or not before or fold(before[-1]) not in heads:
+            if kind != "PERS" or not before or fold_arabic(before[-1]) not in heads:
                 continue
             inserts.append((s, "، "))
             after = text[e:].split()

@@ -299,7 +299,7 @@ class WordFeatures:
                 if bigram is not None and sid_list[i] == sid_list[i - 1]:
                     em[i] += bigram
         with_starts = sorted({sid_list[k] for k, i in enumerate(ids) if starts_of[i]})
-        outside_row = weights.get(OUTSIDE_FEATURE) if self.outside_words is not None else None
+        outside_row = weights.get(OUTSIDE_FEATURE)  # set by the recognizer only when it has outside words
         outside = self.outside_words if outside_row is not None else None
         for sent in with_starts:
             pos, m = int(begins[sent]), lengths[sent]

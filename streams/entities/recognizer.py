@@ -18,6 +18,7 @@ from streams.entities.namelike import NameLikeness
 from streams.entities.neural import NeuralScorer
 from streams.entities.outside import OUTSIDE_FEATURE, OutsideWords
 from streams.entities.tagger import SequenceTagger, bio_to_spans
+from streams.normalize import DIACRITICS
 from streams.tokenize import tokenize
 
 DECODING_FILE = "decoding.json"
@@ -25,7 +26,6 @@ DEFAULT_MODEL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mo
 
 # Sentence ends: the CRF was trained on sentences, and short sequences keep Viterbi cheap.
 _SENTENCE_END = {".", "!", "?", "؟", "…"}
-_DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640"  # harakat, shadda, sukun, tatweel
 _SOFT_BREAKS = {"،", ",", "؛", ";", ":", "(", ")", "\"", "«", "»", "-"}
 _MAX_SENTENCE_TOKENS = 48
 # Lines shorter than this run on into the next line's sentence (lists of one-word lines cost a sentence each).
@@ -285,7 +285,7 @@ def _spelled(folded: list[str], words: list[str]) -> list[str]:
     """Folded words that keep a final ى as written. Folding writes ى as ي, which makes the preposition على
     the name علي; a name found once must not be tagged again over every على of the article (it was, 356
     times over the 3,000 SaudiNewsNet articles). Within one article a writer spells a name one way."""
-    return [f[:-1] + "ى" if f.endswith("ي") and w.rstrip(_DIACRITICS).endswith("ى") else f
+    return [f[:-1] + "ى" if f.endswith("ي") and w.rstrip(DIACRITICS).endswith("ى") else f
             for f, w in zip(folded, words)]
 
 

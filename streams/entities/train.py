@@ -159,7 +159,7 @@ def train(output_dir: str = DEFAULT_MODEL_DIR, train_path: str = ANERCORP_TRAIN,
     taught = sentences
     if appositive_commas:
         heads = {w for w, c in features.gazetteer.classes.items() if c & {"TPERS", "DEMONYM"}}
-        taught = sentences + with_appositive_commas(sentences, heads, fold_arabic)
+        taught = sentences + with_appositive_commas(sentences, heads)
     n_tokens = add_sentences(trainer, features, taught, lexical_dropout)
     extra = 0
     if wikifane_sentences and wikifane_path:

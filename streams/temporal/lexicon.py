@@ -98,9 +98,13 @@ PERIOD_ENDS = ("الماضية", "المنصرمة", "الفائتة", "السا
 # Parts of a year: the quarter or half it names (الربع الرابع من العام الحالي → 2015-Q4).
 YEAR_QUARTERS: dict[str, int] = {"الأول": 1, "الاول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الأخير": 4}
 YEAR_HALVES: dict[str, int] = {"الأول": 1, "الاول": 1, "الثاني": 2, "الأخير": 2}
+# The first or last months of a year that make a quarter or a half (الأشهر الستة الأولى → H1).
+YEAR_PART_MONTHS: dict[str, int] = {"الثلاثة": 3, "الستة": 6}
 # Ordinal day of month (الأول من يوليو).
 DAY_ORDINALS: dict[str, int] = {"الأول": 1, "الاول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الخامس": 5,
                                 "السادس": 6, "السابع": 7, "الثامن": 8, "التاسع": 9, "العاشر": 10}
+# Ordinals without the article name a day from the second on (خامس الشهر); أول الشهر is its start.
+BARE_DAY_ORDINALS: dict[str, int] = {w[2:]: n for w, n in DAY_ORDINALS.items() if n >= 2}
 # Part of day → hours to add to a 1–11 clock hour (None: keep as written).
 DAY_PERIODS: dict[str, int] = {
     "صباحا": 0, "صباحاً": 0, "صباحًا": 0, "صباح": 0, "فجرا": 0, "فجراً": 0, "فجر": 0, "ظهرا": 12, "ظهراً": 12,

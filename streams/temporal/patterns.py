@@ -144,14 +144,14 @@ YEAR_PART_BEFORE = _compile(
     r"(?<![\w\u064b-\u0652\u0640])(?:[وف]?[بلك]?)(?P<p>"
     r"ال(?:ربع)\s+(?P<q>" + lx.alternation(lx.YEAR_QUARTERS) + r")"
     r"|ال(?:نصف)\s+(?P<h>" + lx.alternation(lx.YEAR_HALVES) + r")"
-    r"|ال(?:[أا]شهر|شهور)\s+(?P<n>" + lx.alternation(("الثلاثة", "الستة", "التسعة")) + r")\s+"
+    r"|ال(?:[أا]شهر|شهور)\s+(?P<n>" + lx.alternation(lx.YEAR_PART_MONTHS) + r")\s+"
     r"(?P<which>" + lx.alternation(("الأولى", "الأخيرة")) + r")"
     r")\s+(?:من\s+(?:(?:ال)?(?:عام|سنة)\s+)?|(?:ل?(?:ال)?(?:عام|سنة)\s+))?$"
 )
 # What may come before "this/last month" to name a day of it: الخامس من الشهر الحالي، خامس الشهر الجاري.
 MONTH_DAY_BEFORE = _compile(
-    r"(?<![\w\u064b-\u0652\u0640])(?:[وف]?[بلك]?)(?P<p>(?P<ord>" + _DAY_ORD + r")\s+من|(?P<bare>ثاني|ثالث|رابع|خامس|سادس"
-    r"|سابع|ثامن|تاسع|عاشر))\s+$"
+    r"(?<![\w\u064b-\u0652\u0640])(?:[وف]?[بلك]?)(?P<p>(?P<ord>" + _DAY_ORD + r")\s+من|(?P<bare>"
+    + lx.alternation(lx.BARE_DAY_ORDINALS) + r"))\s+$"
 )
 DUAL = _compile(_START + r"(?P<s>(?:ال)?(?P<unit>" + _DUALS + r"))" + _END)
 SINGLE = _compile(
@@ -159,6 +159,10 @@ SINGLE = _compile(
     + "|" + _START + r"(?P<s2>(?P<unit2>" + _SINGULAR + r")\s+(?:واحد|واحدة)" + _END + ")"
     + "|" + _START + r"(?P<s3>(?P<frac>نصف|ربع)\s+(?P<unit3>ساع[ةه]))" + _END
     + "|" + r"(?<!\d\s)" + _START + r"(?P<s4>(?P<unit4>" + _SINGULAR + r")\s+و\s*نصف)" + _END
+)
+# `ونصف` closes the duration before it unless a count follows: `ونصف ساعة` (half an hour more), `ونصف مليون`.
+HALF_AFTER = _compile(
+    r"\s+و\s*نصف(?![\w\u0640])(?!\s+(?:مليون|مليار|ألف|الف|المليون|" + _SINGULAR + r")(?![\w\u0640]))"
 )
 # A duration of decades or centuries: ربع قرن، نصف قرن، and, after a time word (عقد is also a contract),
 # منذ ثلاثة عقود، خلال عقدين، لأكثر من عقد، منذ قرن.

@@ -290,16 +290,15 @@ def test_a_surname_that_is_a_common_word_is_not_propagated(recognizer):
 
 def test_appositive_comma_copies_keep_every_span_on_its_words():
     from streams.entities.corpus import with_appositive_commas
-    from streams.normalize import fold_arabic
 
     sent = [("وقال", "O"), ("وزير", "O"), ("الدفاع", "O"), ("التركي", "O"), ("خلوصي", "B-PERS"), ("أكار", "I-PERS"),
             ("في", "O"), ("أنقرة", "B-LOC"), ("إن", "O"), ("الرئيس", "O"), ("أردوغان", "B-PERS"), (".", "O")]
     gold = with_spans(sent)
-    [copy] = with_appositive_commas([gold], {"التركي", "الرييس"}, fold_arabic)
+    [copy] = with_appositive_commas([gold], {"التركي", "الرييس"})
     assert copy.text == "وقال وزير الدفاع التركي ، خلوصي أكار ، في أنقرة إن الرئيس ، أردوغان ."
     assert [(k, copy.text[s:e]) for k, s, e in copy.spans] == [(k, gold.text[s:e]) for k, s, e in gold.spans]
     # No titled person, no copy: the augmentation adds, it never replaces.
-    assert with_appositive_commas([gold], {"وزير"}, fold_arabic) == []
+    assert with_appositive_commas([gold], {"وزير"}) == []
 
 
 def test_a_listed_full_name_outweighs_one_common_word_in_it(recognizer):
