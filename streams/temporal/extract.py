@@ -603,6 +603,7 @@ def _join_weekdays(text: str, chosen: list[Candidate]) -> list[Candidate]:
 _YEAR_VALUE = re.compile(r"^\d{4}$")
 _MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
 _PART_REACH = 48  # characters before a year that `الأشهر الستة الأولى من عام` may take
+_DAY_REACH = 24  # characters before a relative month that `الخامس من` may take
 
 
 def _year_parts(text: str, chosen: list[Candidate]) -> list[Candidate]:
@@ -649,7 +650,7 @@ def _month_days(text: str, chosen: list[Candidate]) -> None:
         v = _MONTH_VALUE.match(c.value or "") if c.kind == "date" else None
         if v is None or "شهر" not in text[c.start:c.end]:
             continue
-        m = P.MONTH_DAY_BEFORE.search(text, max(0, c.start - 24), c.start)
+        m = P.MONTH_DAY_BEFORE.search(text, max(0, c.start - _DAY_REACH), c.start)
         if m is None or _prev_word(text, m.start("p")) in _NOT_DAY_ORD_AFTER:
             continue
         day = _DAY_ORD[key(m["ord"])] if m["ord"] else _BARE_DAY_ORD[key(m["bare"])]

@@ -141,7 +141,7 @@ PLURAL_DURATION = _compile(
 )
 # What may come before a year to name part of it: الربع الرابع من، النصف الأول من، الأشهر الستة الأولى من.
 YEAR_PART_BEFORE = _compile(
-    r"(?<![\w\u064b-\u0652\u0640])(?:[وف]?[بلك]?)(?P<p>"
+    _START + r"(?P<p>"
     r"ال(?:ربع)\s+(?P<q>" + lx.alternation(lx.YEAR_QUARTERS) + r")"
     r"|ال(?:نصف)\s+(?P<h>" + lx.alternation(lx.YEAR_HALVES) + r")"
     r"|ال(?:[أا]شهر|شهور)\s+(?P<n>" + lx.alternation(lx.YEAR_PART_MONTHS) + r")\s+"
@@ -150,7 +150,7 @@ YEAR_PART_BEFORE = _compile(
 )
 # What may come before "this/last month" to name a day of it: الخامس من الشهر الحالي، خامس الشهر الجاري.
 MONTH_DAY_BEFORE = _compile(
-    r"(?<![\w\u064b-\u0652\u0640])(?:[وف]?[بلك]?)(?P<p>(?P<ord>" + _DAY_ORD + r")\s+من|(?P<bare>"
+    _START + r"(?P<p>(?P<ord>" + _DAY_ORD + r")\s+من|(?P<bare>"
     + lx.alternation(lx.BARE_DAY_ORDINALS) + r"))\s+$"
 )
 DUAL = _compile(_START + r"(?P<s>(?:ال)?(?P<unit>" + _DUALS + r"))" + _END)
