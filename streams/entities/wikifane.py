@@ -2,18 +2,21 @@
 
 WikiFANE writes `و` and other one-letter proclitics as tokens of their own; news glues them to the next
 word (`والقاهرة`), so they are re-attached before the sentence is joined and re-tokenized like news.
+WikiFANE also counts a title into a person's name (`الشيخ` begins 101 of its persons) where ANERcorp leaves
+it out; `titles` given, such a title is cut off the front of the name, as ANERcorp would tag it.
 """
 from __future__ import annotations
 
 from streams.entities.corpus import GoldSentence, read_conll, with_spans
-from streams.entities.gazetteer import WIKIFANE_TYPES
+from streams.entities.gazetteer import WIKIFANE_TYPES, fold_name
 
 _PROCLITICS = {"و", "ف", "ب", "ل", "ك"}
 # Pronoun suffixes WikiFANE also writes apart (`عاصمة ها`); news writes `عاصمتها`-like words whole.
 _ENCLITICS = {"ه", "ها", "هم", "هما", "هن", "نا", "كم", "كما"}
 
 
-def news_like_sentences(path: str, limit: int) -> list[GoldSentence]:
+def news_like_sentences(path: str, limit: int, titles: frozenset[str] = frozenset()) -> list[GoldSentence]:
+    """`titles`: folded title words to cut off the front of a multi-word person (`الشيخ زايد` → `زايد`)."""
     out: list[GoldSentence] = []
     for sent in read_conll(path):
         glued: list[tuple[str, str]] = []
@@ -32,7 +35,20 @@ def news_like_sentences(path: str, limit: int) -> list[GoldSentence]:
                 continue
             glued.append((word, tag))
             k += 1
-        out.append(with_spans(glued, WIKIFANE_TYPES))
+        gold = with_spans(glued, WIKIFANE_TYPES)
+        out.append(_without_leading_titles(gold, titles) if titles else gold)
         if len(out) >= limit:
             break
     return out
+
+
+def _without_leading_titles(gold: GoldSentence, titles: frozenset[str]) -> GoldSentence:
+    spans = []
+    for kind, start, end in gold.spans:
+        first = gold.text.find(" ", start, end)
+        if kind == "PERS" and first > 0:
+            word = fold_name(gold.text[start:first])
+            if word in titles or (word[:1] in "وفبلك" and word[1:] in titles):
+                start = first + 1
+        spans.append((kind, start, end))
+    return GoldSentence(gold.text, spans)
