@@ -603,7 +603,7 @@ def write_readme(output_dir: str, result: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="khabar train ner", description=__doc__.splitlines()[0],
-        epilog="Examples: `khabar train ner` rebuilds the shipped model (about 3 minutes on two cores); "
+        epilog="Examples: `khabar train ner` rebuilds the shipped model (about 4 minutes on two cores); "
                "`khabar train ner --holdout 0.2 --holdout-at start --output /tmp/try` trains on 80% of "
                "train and scores the other 20% and dev, for trying a change without touching dev.")
     ap.add_argument("--output", default=DEFAULT_MODEL_DIR, help="model directory to write (default: the shipped one)")
@@ -637,7 +637,7 @@ def main(argv: list[str] | None = None) -> int:
     # Off by default: +0.7 point on three train holdouts, but level on dev (see the README notes).
     ap.add_argument("--label-profile", action="store_true", help="add the WikiFANE label profile features")
     ap.add_argument("--no-neural", action="store_true",
-                    help="CRF only: no neural tagger (needs no PyTorch; about 1.5 points lower on holdouts)")
+                    help="CRF only: no neural tagger (needs no PyTorch; about 3 points lower on holdouts)")
     ap.add_argument("--neural-weight", type=float, default=DEFAULT_NEURAL_WEIGHT,
                     help="weight of the neural tagger's log-probabilities added to the CRF's scores")
     ap.add_argument("--neural-epochs", type=int, default=None,
