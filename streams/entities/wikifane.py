@@ -48,7 +48,7 @@ def _without_leading_titles(gold: GoldSentence, titles: frozenset[str]) -> GoldS
         first = gold.text.find(" ", start, end)
         if kind == "PERS" and first > 0:
             word = fold_name(gold.text[start:first])
-            if word in titles or (word[:1] in "وفبلك" and word[1:] in titles):
+            if word in titles or (word[:1] in _PROCLITICS and word[1:] in titles):
                 start = first + 1
         spans.append((kind, start, end))
     return GoldSentence(gold.text, spans)
