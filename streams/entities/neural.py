@@ -32,10 +32,12 @@ SHAPES = ("A", "D", "Lu", "Ll", "P", "O", "E")
 _SHAPE_AT = {s: k for k, s in enumerate(SHAPES)}  # `word_shape` gives "P" + the character: read as P
 
 
-def dense_size(classes: tuple[str, ...], namelike: bool = False) -> int:
-    """Width of a word's dense features (list classes of the word and of its stem, shape, three flags, and
-    the name-likeness classifier's five probabilities when it is read)."""
-    return 2 * len(classes) + len(SHAPES) + 3 + (len(NAME_CLASSES) if namelike else 0)
+def dense_size(classes: tuple[str, ...], namelike: bool = False, vector_dim: int = 0) -> int:
+    """Width of a word's dense features (list classes of the word and of its stem, shape, three flags, the
+    name-likeness classifier's five probabilities when it is read, and the word's vector with a flag for
+    words the table lacks when vectors are read)."""
+    return (2 * len(classes) + len(SHAPES) + 3 + (len(NAME_CLASSES) if namelike else 0)
+            + (vector_dim + 1 if vector_dim else 0))
 
 
 def match_size(classes: tuple[str, ...]) -> int:
@@ -61,15 +63,20 @@ class WordInputs:
     """A word → (vocabulary index, letter n-gram buckets, dense features): the network's input for it."""
 
     def __init__(self, gazetteer: Gazetteer, vocabulary: list[str], buckets: int, outside_words=None,
-                 classes: tuple[str, ...] = CLASSES, namelike=None) -> None:
+                 classes: tuple[str, ...] = CLASSES, namelike=None, vectors=None) -> None:
         self.gazetteer = gazetteer
         self.namelike = namelike  # NameLikeness, or None when the network does not read it
+        self.vectors = vectors  # WordVectors, or None when the network does not read them
         self.classes = tuple(classes)
         self.index = {w: k for k, w in enumerate(vocabulary, start=2)}  # 0 padding, 1 unknown
         self.buckets = buckets
         self.outside_words = outside_words
         self.class_at = {c: k for k, c in enumerate(self.classes)}
-        self.dense_width = dense_size(self.classes, namelike is not None)
+        vector_dim = vectors.dim if vectors is not None else 0
+        self.dense_width = dense_size(self.classes, namelike is not None, vector_dim)
+        # Where the optional blocks begin: name-likeness, then the vector and its missing flag (last column).
+        self._namelike_at = dense_size(self.classes)
+        self._vector_at = self.dense_width - vector_dim - 1
 
     def __call__(self, word: str) -> tuple[int, list[int], np.ndarray, str, tuple]:
         """(vocabulary index, n-gram buckets, dense features, folded form, multi-word list entries it may start)."""
@@ -86,7 +93,15 @@ class WordInputs:
         if self.namelike is not None:
             named = [k for k, r in enumerate(rows) if r[5]]
             if named:
-                dense[named, -len(NAME_CLASSES):] = self.namelike.probabilities_batch([rows[k][5] for k in named])
+                at = self._namelike_at
+                dense[named, at:at + len(NAME_CLASSES)] = self.namelike.probabilities_batch(
+                    [rows[k][5] for k in named])
+        if self.vectors is not None and rows:
+            found = [r[6] for r in rows]
+            have = [k for k, v in enumerate(found) if v is not None]
+            if have:
+                dense[have, self._vector_at:-1] = self.vectors.vectors[[found[k] for k in have]]
+            dense[[k for k, v in enumerate(found) if v is None], -1] = 1.0
         return [r[0] for r in rows], [r[1] for r in rows], dense, [r[3] for r in rows], [r[4] for r in rows]
 
     def _word(self, word: str, analysis: tuple | None = None) -> tuple:
@@ -113,7 +128,9 @@ class WordInputs:
         if self.outside_words is not None:
             dense[base + 2] = float(self.outside_words.covers(f, stems))
         name_core = core if shape == "A" and len(core) > 2 else None  # what the name-likeness classifier reads
-        return (index, ngram_buckets(core, self.buckets), dense, f, self.gazetteer.starts(f, stems), name_core)
+        vector = self.vectors.row(f, stems) if self.vectors is not None else None
+        return (index, ngram_buckets(core, self.buckets), dense, f, self.gazetteer.starts(f, stems), name_core,
+                vector)
 
     def matches(self, folded: list[str], starts: list[tuple]) -> np.ndarray | None:
         """Per token, the classes of a multi-word list name it begins (first half) or continues (second
@@ -147,7 +164,7 @@ class NeuralScorer:
     added per token."""
 
     def __init__(self, arrays: dict[str, np.ndarray], gazetteer: Gazetteer, outside_words=None,
-                 namelike=None) -> None:
+                 namelike=None, vectors=None) -> None:
         text = ("vocabulary", "labels", "classes")
         a = {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items() if k not in text}
         self.labels = [str(x) for x in arrays["labels"]]
@@ -155,8 +172,12 @@ class NeuralScorer:
         reads_namelike = "namelike" in arrays and int(arrays["namelike"])
         if reads_namelike and namelike is None:
             raise ValueError("this neural model reads the name-likeness classifier: pass it (namelike.npz)")
+        vector_dim = int(arrays["wordvectors"]) if "wordvectors" in arrays else 0
+        if vector_dim and (vectors is None or vectors.dim != vector_dim):
+            raise ValueError(f"this neural model reads {vector_dim}-number word vectors: pass them (wordvectors.npz)")
         self.inputs = WordInputs(gazetteer, [str(w) for w in arrays["vocabulary"]], int(a["buckets"]),
-                                 outside_words, classes, namelike if reads_namelike else None)
+                                 outside_words, classes, namelike if reads_namelike else None,
+                                 vectors if vector_dim else None)
         self.embedding, self.ngrams = a["embedding"], a["ngrams"]
         conv = a["conv_weight"]  # (hidden, input, 2 * window + 1), as torch's Conv1d keeps it
         self.hidden = conv.shape[0]
@@ -186,12 +207,13 @@ class NeuralScorer:
         self.labels = list(labels)
 
     @classmethod
-    def load(cls, model_dir: str, gazetteer: Gazetteer, outside_words=None, namelike=None) -> NeuralScorer | None:
+    def load(cls, model_dir: str, gazetteer: Gazetteer, outside_words=None, namelike=None,
+             vectors=None) -> NeuralScorer | None:
         path = os.path.join(model_dir, NEURAL_FILE)
         if not os.path.exists(path):
             return None
         with np.load(path) as data:
-            return cls({k: data[k] for k in data.files}, gazetteer, outside_words, namelike)
+            return cls({k: data[k] for k in data.files}, gazetteer, outside_words, namelike, vectors)
 
     def _rows(self, words: list[str], analysis_of=None) -> list[int]:
         """Each word's row in `table`, computing the rows of new words (all of them in one product)."""

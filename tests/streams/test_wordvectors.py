@@ -1,0 +1,32 @@
+"""The word-vector table: written at one byte a number, read back by folded form or stem."""
+import numpy as np
+
+from streams.entities.wordvectors import WORDVECTORS_FILE, WordVectors, candidate_words, save_wordvectors
+
+
+def test_saved_vectors_come_back_within_a_quantization_step(tmp_path):
+    rng = np.random.default_rng(5)
+    words = ["طرابلس", "القاهره", "نوكيا", "قال"] + [f"كلمه{k}" for k in range(196)]
+    vectors = rng.normal(size=(200, 6)).astype(np.float32)  # centred, as principal components are
+    vectors[:, 5] = 0.0  # a constant column must not divide by zero
+    save_wordvectors(str(tmp_path), words, vectors)
+    table = WordVectors.load(str(tmp_path))
+    assert table.dim == 6 and list(table.index) == words
+    step = 4 * vectors.std(axis=0).max() / 127
+    np.testing.assert_allclose(table.vectors.astype(np.float32), vectors, atol=step / 2 + 0.01)
+    assert (tmp_path / WORDVECTORS_FILE).stat().st_size < vectors.size * 2  # under float16's size
+
+
+def test_a_word_is_found_as_folded_or_by_its_stems(tmp_path):
+    table = WordVectors(["طرابلس", "القاهره"], np.eye(2, 3))
+    assert table.row("طرابلس", []) == 0
+    assert table.row("لطرابلس", ["طرابلس"]) == 0
+    assert table.row("والقاهره", ["القاهره"]) == 1
+    assert table.row("نوكيا", []) is None
+    assert WordVectors.load(str(tmp_path)) is None  # a model without the table
+
+
+def test_candidates_are_arabic_words_commonest_first():
+    words = candidate_words(500, extra=["نوكيا", "Nokia", "ب", "2020"])
+    assert words[0] == "في" and len(words) == 501 and words[-1] == "نوكيا"
+    assert all(w.isalpha() and len(w) > 1 for w in words)
