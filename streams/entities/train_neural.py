@@ -35,7 +35,7 @@ from streams.entities.wordvectors import WordVectors
 DEFAULTS = {"embedding": 48, "ngram_dim": 32, "buckets": 1 << 15, "hidden": 96, "hidden2": 48,
             "vocabulary": 30_000, "window": WINDOW, "min_count": 2, "pretrain_epochs": 10, "epochs": 10, "lr": 2e-3,
             "dropout": 0.3, "word_dropout": 0.15, "batch": 32, "seed": 7, "classes": CLASSES,
-            "namelike": True, "wordvectors": True, "vector_dropout": 0.0}
+            "namelike": True, "wordvectors": True}
 
 
 def _encode(sentences: list[GoldSentence], labels: list[str]) -> list[tuple[list[str], list[int]]]:
@@ -129,14 +129,7 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
             local = {k: i for i, k in enumerate(words)}
             w = torch.tensor(words)
             bag_input = torch.cat([ngram_values[ngram_offsets[k]:ngram_offsets[k + 1]] for k in words])
-            word_dense = dense[w]
-            if self.training and cfg["vector_dropout"] and vector_dim:
-                # Some words lose their vector, as a word the table lacks: the network must not lean on it alone.
-                lost = torch.rand(len(words)) < cfg["vector_dropout"]
-                word_dense = word_dense.clone()
-                word_dense[lost, -vector_dim - 1:-1] = 0.0
-                word_dense[lost, -1] = 1.0
-            per_word = torch.cat([self.ngrams(bag_input, _offsets(words)), word_dense], dim=1)
+            per_word = torch.cat([self.ngrams(bag_input, _offsets(words)), dense[w]], dim=1)
             tokens = torch.tensor([local[k] for sent in batch for k in sent])
             vocab = vocab_index[torch.tensor([k for sent in batch for k in sent])]
             if self.training and cfg["word_dropout"]:

@@ -7,7 +7,7 @@ Sentence Encoder multilingual v3 (Yang et al. 2019; Apache-2.0, the numpy port i
 among them: encoding a word alone puts `نوكيا` beside `هواوي` and `إريكسون`, and `يديعوت` beside `معاريف`.
 
 Training time only (`build_wordvectors`): the encoder reads each of the commonest Arabic words of `wordfreq`
-(and the words of the training text) once, alone, and a principal-component projection keeps `dim` numbers
+once, alone, and a principal-component projection keeps `dim` numbers
 of its 512. Tagging reads the table (`wordvectors.npz`): one dictionary lookup per distinct word, by its
 folded form and then its proclitic-stripped stems, as the network's own vocabulary is read.
 """
@@ -25,7 +25,7 @@ _ARABIC_WORD = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]{2,}$")
 
 
 class WordVectors:
-    """Folded word → its vector (float32 row), or None for a word the table does not have."""
+    """Folded word → its row in `vectors` (float16), or None for a word the table does not have."""
 
     def __init__(self, words: list[str], vectors: np.ndarray) -> None:
         self.index = {w: k for k, w in enumerate(words)}
@@ -48,8 +48,8 @@ class WordVectors:
         return k
 
 
-def candidate_words(limit: int, extra: list[str] = ()) -> list[str]:
-    """Surface forms to encode, commonest first: wordfreq's Arabic words (letters only), then `extra`'s."""
+def candidate_words(limit: int) -> list[str]:
+    """Surface forms to encode, commonest first: wordfreq's Arabic words (letters only)."""
     from wordfreq import iter_wordlist
 
     out = []
@@ -58,7 +58,7 @@ def candidate_words(limit: int, extra: list[str] = ()) -> list[str]:
             out.append(w)
             if len(out) >= limit:
                 break
-    return out + [w for w in extra if _ARABIC_WORD.match(w)]
+    return out
 
 
 def build_wordvectors(output_dir: str, surfaces: list[str], dim: int = 32, fit_on: int = 50_000,

@@ -16,13 +16,13 @@ def _namelike(rng):
     return NameLikeness(grams, rng.normal(size=(len(grams), len(NAME_CLASSES))), rng.normal(size=len(NAME_CLASSES)))
 
 
+VECTOR_DIM = 4
+
+
 def _vectors(rng):
     from streams.entities.wordvectors import WordVectors
 
     return WordVectors(["قال", "طرابلس", "انان", "مجلس"], rng.normal(size=(4, VECTOR_DIM)))
-
-
-VECTOR_DIM = 4
 
 
 @pytest.fixture(scope="module", params=["plain", "namelike", "vectors"])

@@ -29,6 +29,6 @@ def test_a_word_is_found_as_folded_or_by_its_stems(tmp_path):
 
 def test_candidates_are_arabic_words_commonest_first():
     pytest.importorskip("wordfreq")  # training time only: in the `ner-train` extra
-    words = candidate_words(500, extra=["نوكيا", "Nokia", "ب", "2020"])
-    assert words[0] == "في" and len(words) == 501 and words[-1] == "نوكيا"
+    words = candidate_words(500)
+    assert words[0] == "في" and len(words) == 500
     assert all(w.isalpha() and len(w) > 1 for w in words)
