@@ -97,11 +97,10 @@ class WordInputs:
                 dense[named, at:at + len(NAME_CLASSES)] = self.namelike.probabilities_batch(
                     [rows[k][5] for k in named])
         if self.vectors is not None and rows:
-            found = [r[6] for r in rows]
-            have = [k for k, v in enumerate(found) if v is not None]
-            if have:
-                dense[have, self._vector_at:-1] = self.vectors.vectors[[found[k] for k in have]]
-            dense[[k for k, v in enumerate(found) if v is None], -1] = 1.0
+            found = self.vectors.lookup([r[6] for r in rows])
+            have = found >= 0
+            dense[have, self._vector_at:-1] = self.vectors.vectors(found[have])
+            dense[~have, -1] = 1.0
         return [r[0] for r in rows], [r[1] for r in rows], dense, [r[3] for r in rows], [r[4] for r in rows]
 
     def _word(self, word: str, analysis: tuple | None = None) -> tuple:
@@ -128,9 +127,8 @@ class WordInputs:
         if self.outside_words is not None:
             dense[base + 2] = float(self.outside_words.covers(f, stems))
         name_core = core if shape == "A" and len(core) > 2 else None  # what the name-likeness classifier reads
-        vector = self.vectors.row(f, stems) if self.vectors is not None else None
         return (index, ngram_buckets(core, self.buckets), dense, f, self.gazetteer.starts(f, stems), name_core,
-                vector)
+                (f, *stems))  # the keys the word's vector is looked up by, in `batch`
 
     def matches(self, folded: list[str], starts: list[tuple]) -> np.ndarray | None:
         """Per token, the classes of a multi-word list name it begins (first half) or continues (second

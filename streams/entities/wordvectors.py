@@ -8,8 +8,9 @@ among them: encoding a word alone puts `نوكيا` beside `هواوي` and `إ�
 
 Training time only (`build_wordvectors`): the encoder reads each of the commonest Arabic words of `wordfreq`
 once, alone, and a principal-component projection keeps `dim` numbers
-of its 512. Tagging reads the table (`wordvectors.npz`): one dictionary lookup per distinct word, by its
-folded form and then its proclitic-stripped stems, as the network's own vocabulary is read.
+of its 512. Tagging reads the table (`wordvectors.npz`), kept at one byte a number and searched by the words'
+hashes: one search for each batch of new words, by folded form and then proclitic-stripped stems, as the
+network's own vocabulary is read.
 """
 from __future__ import annotations
 
@@ -25,12 +26,28 @@ _ARABIC_WORD = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]{2,}$")
 
 
 class WordVectors:
-    """Folded word → its row in `vectors` (float16), or None for a word the table does not have."""
+    """Folded words and their vectors, kept at one byte a number and found by the words' hashes.
 
-    def __init__(self, words: list[str], vectors: np.ndarray) -> None:
-        self.index = {w: k for k, w in enumerate(words)}
-        self.vectors = np.asarray(vectors, dtype=np.float16)  # half the memory; read into float32 features
-        self.dim = int(self.vectors.shape[1])
+    A dict of 262k Arabic strings took about 50 MB of a worker's memory; the table keeps only each word's
+    64-bit hash, sorted, beside its codes (10 MB for 262k words). Two words sharing a hash, or an unknown
+    word taking a listed word's, is a chance of about one in 10^13 per word: not worth the words' memory."""
+
+    def __init__(self, words: list[str], vectors: np.ndarray | None = None, *,
+                 codes: np.ndarray | None = None, scale: np.ndarray | None = None) -> None:
+        if codes is None:  # vectors in memory (tests, training): one byte a number, nothing clipped
+            vectors = np.asarray(vectors, dtype=np.float32).reshape(len(words), -1)
+            scale = np.abs(vectors).max(axis=0, initial=0.0) / 127
+            scale[scale == 0] = 1.0
+            codes = np.rint(vectors / scale).astype(np.int8)
+        hashes = np.fromiter(map(hash, words), dtype=np.int64, count=len(words))
+        order = np.argsort(hashes, kind="stable")
+        self.hashes = hashes[order]
+        self.codes = np.ascontiguousarray(codes[order])
+        self.scale = np.asarray(scale, dtype=np.float32)
+        self.dim = int(self.codes.shape[1])
+
+    def __len__(self) -> int:
+        return len(self.hashes)
 
     @classmethod
     def load(cls, model_dir: str) -> WordVectors | None:
@@ -39,13 +56,35 @@ class WordVectors:
             return None
         with np.load(path) as data:
             words = bytes(data["words"]).decode("utf-8").split("\n")
-            return cls(words, data["codes"].astype(np.float32) * data["scale"])
+            return cls(words, codes=data["codes"], scale=data["scale"])
+
+    def lookup(self, candidates: list[tuple[str, ...]]) -> np.ndarray:
+        """Per word, the row of the first of its candidate keys (folded form, then stems) that the table
+        has, or -1: one vectorised search for a batch of words."""
+        out = np.full(len(candidates), -1, dtype=np.int64)
+        flat = [k for keys in candidates for k in keys]
+        if not flat or not len(self.hashes):
+            return out
+        owner = np.repeat(np.arange(len(candidates)), [len(keys) for keys in candidates])
+        wanted = np.fromiter(map(hash, flat), dtype=np.int64, count=len(flat))
+        at = np.minimum(np.searchsorted(self.hashes, wanted), len(self.hashes) - 1)
+        hits = np.flatnonzero(self.hashes[at] == wanted)
+        owners, first = np.unique(owner[hits], return_index=True)  # a word's first key found wins
+        out[owners] = at[hits[first]]
+        return out
 
     def row(self, folded: str, stems: list[str]) -> int | None:
-        k = self.index.get(folded)
-        if k is None:
-            k = next((self.index[s] for s in stems if s in self.index), None)
-        return k
+        k = int(self.lookup([(folded, *stems)])[0])
+        return None if k < 0 else k
+
+    def vectors(self, rows) -> np.ndarray:
+        """The vectors (float32) of table rows from `lookup`."""
+        return self.codes[rows].astype(np.float32) * self.scale
+
+    def vector(self, word: str) -> np.ndarray | None:
+        """One folded word's vector, or None."""
+        k = self.row(word, [])
+        return None if k is None else self.vectors([k])[0]
 
 
 def candidate_words(limit: int) -> list[str]:
@@ -97,11 +136,17 @@ def build_wordvectors(output_dir: str, surfaces: list[str], dim: int = 32, fit_o
             "wordvector_seconds": round(time.time() - t0, 1)}
 
 
-def save_wordvectors(output_dir: str, folded: list[str], vectors: np.ndarray) -> None:
-    """Write `wordvectors.npz`: the words, newline-joined UTF-8, and their vectors at one byte a number (steps
-    of 1/32 of a column's standard deviation, clipped at 4 of them): half the size of float16."""
+def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One byte a number: steps of 1/32 of a column's standard deviation, clipped at 4 of them."""
     scale = (4 * vectors.std(axis=0) / 127).astype(np.float32)
     scale[scale == 0] = 1.0
     codes = np.clip(np.rint(vectors / scale), -127, 127).astype(np.int8)
+    return codes, scale.astype(np.float32)
+
+
+def save_wordvectors(output_dir: str, folded: list[str], vectors: np.ndarray) -> None:
+    """Write `wordvectors.npz`: the words, newline-joined UTF-8, and their vectors quantized (`quantize`):
+    half the size of float16."""
+    codes, scale = quantize(vectors)
     np.savez_compressed(os.path.join(output_dir, WORDVECTORS_FILE), codes=codes, scale=scale,
                         words=np.frombuffer("\n".join(folded).encode("utf-8"), dtype=np.uint8))

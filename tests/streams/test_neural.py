@@ -105,7 +105,7 @@ def test_word_vectors_are_read_by_folded_form_or_stem_and_missing_ones_are_flagg
     table = scorer.inputs.vectors
     for word, key in (("أنان", "انان"), ("لطرابلس", "طرابلس"), ("قال", "قال")):
         dense = scorer.inputs(word)[2]
-        np.testing.assert_allclose(dense[-VECTOR_DIM - 1:-1], table.vectors[table.index[key]], rtol=1e-6)
+        np.testing.assert_allclose(dense[-VECTOR_DIM - 1:-1], table.vector(key), rtol=1e-6)
         assert dense[-1] == 0.0
     missing = scorer.inputs("كوفي")[2]  # in the network's vocabulary, not in the vector table
     assert missing[-VECTOR_DIM - 1:].tolist() == [0.0] * VECTOR_DIM + [1.0]
@@ -120,7 +120,7 @@ def test_a_word_vector_moves_the_scores(network):
     if not int(arrays["wordvectors"]):
         return
     table = scorer.inputs.vectors
-    moved = WordVectors(list(table.index), table.vectors.astype(np.float32) + 3.0)
+    moved = WordVectors(["قال", "انان"], np.stack([table.vector("قال"), table.vector("انان")]) + 3.0)
     other = NeuralScorer(arrays, Gazetteer([]), namelike=scorer.inputs.namelike, vectors=moved)
     words = [["قال", "أنان", "كوفي"]]
     before = NeuralScorer(arrays, Gazetteer([]), namelike=scorer.inputs.namelike, vectors=table)

@@ -12,18 +12,23 @@ def test_saved_vectors_come_back_within_a_quantization_step(tmp_path):
     vectors[:, 5] = 0.0  # a constant column must not divide by zero
     save_wordvectors(str(tmp_path), words, vectors)
     table = WordVectors.load(str(tmp_path))
-    assert table.dim == 6 and list(table.index) == words
+    assert table.dim == 6 and len(table) == len(words)
     step = 4 * vectors.std(axis=0).max() / 127
-    np.testing.assert_allclose(table.vectors.astype(np.float32), vectors, atol=step / 2 + 0.01)
+    back = np.stack([table.vector(w) for w in words])
+    np.testing.assert_allclose(back, vectors, atol=step / 2 + 0.01)
     assert (tmp_path / WORDVECTORS_FILE).stat().st_size < vectors.size * 2  # under float16's size
 
 
 def test_a_word_is_found_as_folded_or_by_its_stems(tmp_path):
     table = WordVectors(["طرابلس", "القاهره"], np.eye(2, 3))
-    assert table.row("طرابلس", []) == 0
-    assert table.row("لطرابلس", ["طرابلس"]) == 0
-    assert table.row("والقاهره", ["القاهره"]) == 1
+    tripoli, cairo = table.row("طرابلس", []), table.row("القاهره", [])
+    assert table.vectors([tripoli, cairo]).tolist() == [[1, 0, 0], [0, 1, 0]]
+    assert table.row("لطرابلس", ["طرابلس"]) == tripoli
+    assert table.row("والقاهره", ["القاهره"]) == cairo
     assert table.row("نوكيا", []) is None
+    # A batch: each word by its first key the table has, -1 for none.
+    found = table.lookup([("لطرابلس", "طرابلس"), ("نوكيا",), ("القاهره", "طرابلس"), ()])
+    assert found.tolist() == [tripoli, -1, cairo, -1]
     assert WordVectors.load(str(tmp_path)) is None  # a model without the table
 
 
