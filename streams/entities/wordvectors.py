@@ -78,8 +78,9 @@ class WordVectors:
         return None if k < 0 else k
 
     def vectors(self, rows) -> np.ndarray:
-        """The vectors (float32) of table rows from `lookup`."""
-        return self.codes[rows].astype(np.float32) * self.scale
+        """The vectors (float32) of table rows from `lookup`. Rounded through float16, as the table was held
+        when the shipped network was trained: the same inputs, so a retrain gives the same file."""
+        return (self.codes[rows].astype(np.float32) * self.scale).astype(np.float16).astype(np.float32)
 
     def vector(self, word: str) -> np.ndarray | None:
         """One folded word's vector, or None."""
