@@ -60,8 +60,11 @@ class WordFeatures:
 
     def __init__(self, gazetteer: Gazetteer, clusters: dict[str, str] | None = None,
                  weights: dict[str, np.ndarray] | None = None, namelike: NameLikeness | None = None,
-                 profile: dict[str, tuple[str, ...]] | None = None, outside_words=None) -> None:
+                 profile: dict[str, tuple[str, ...]] | None = None, outside_words=None,
+                 word_vectors=None) -> None:
         self.gazetteer = gazetteer
+        # WordVectors with name-type probabilities (`vn=`/`vl=` features, as the letter classifier's), or None.
+        self.word_vectors = word_vectors if word_vectors is not None and word_vectors.name_probs is not None else None
         # Tagging only (see outside.py): words train keeps outside names get the `OUTSIDE_FEATURE` penalty.
         self.outside_words = outside_words
         self.namelike = namelike
@@ -176,6 +179,8 @@ class WordFeatures:
             own.append("art")
         name_core = _name_core(f, shape, stems) if self.namelike is not None else None
         looks = self.namelike.features(name_core) if name_core else []
+        if self.word_vectors is not None and shape == "A":
+            looks = [*looks, *self.word_vectors.name_features(f, stems)]
         own += looks
         # How WikiFANE labels the word, else the first of its clitic-stripped readings that WikiFANE has.
         profile = self.profile.get(f) or next((p for s in stems if (p := self.profile.get(s))), ())

@@ -134,9 +134,9 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def build_namelike(model_dir: str, entries: list[tuple[str, str]], common: dict[str, int],
-                   epochs: int = 60, seed: int = 3) -> dict[str, int]:
-    """Train on single-word list entries (by LIST_TYPES) and common words in no list; write the npz."""
+def labelled_words(entries: list[tuple[str, str]], common: dict[str, int]) -> dict[str, int]:
+    """Folded word → index in CLASSES: single-word list entries (by LIST_TYPES) as their type, common words
+    (wordfreq Zipf 3+) in no list as O. What the name classifiers learn from."""
     labelled: dict[str, int] = {}
     for cls, name in entries:
         kind = LIST_TYPES.get(cls)
@@ -146,6 +146,13 @@ def build_namelike(model_dir: str, entries: list[tuple[str, str]], common: dict[
     for word, zipf in common.items():
         if zipf >= 3 and word not in listed and word.isalpha():
             labelled[word] = 0
+    return labelled
+
+
+def build_namelike(model_dir: str, entries: list[tuple[str, str]], common: dict[str, int],
+                   epochs: int = 60, seed: int = 3) -> dict[str, int]:
+    """Train on single-word list entries (by LIST_TYPES) and common words in no list; write the npz."""
+    labelled = labelled_words(entries, common)
     words = sorted(labelled)
     y = np.array([labelled[w] for w in words])
     vocabulary: dict[str, int] = {}

