@@ -109,7 +109,8 @@ def train(output_dir: str = DEFAULT_MODEL_DIR, train_path: str = ANERCORP_TRAIN,
     instead (recent choices were made on the mean of the three). `wikifane_sentences` adds that many
     WikiFANE sentences (clitics re-attached) to the training data. WikiFANE's persons lose a leading
     title that no ANERcorp train person begins with, unless `wikifane_titles`. `wordvectors`: the neural
-    tagger reads each word's vector from a multilingual sentence encoder (`wordvectors.py`).
+    tagger reads each word's vector from a multilingual sentence encoder, and the CRF the name type it
+    suggests (`wordvectors.py`).
     """
     t0 = time.time()
     params = {**DEFAULT_PARAMS, **(params or {})}
@@ -796,8 +797,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-neural", action="store_true",
                     help="CRF only: no neural tagger (needs no PyTorch; about 3 points lower on holdouts)")
     ap.add_argument("--no-wordvectors", action="store_true",
-                    help="the neural tagger reads no multilingual word vectors (needs no encoder; about half a point"
-                         " lower on holdouts)")
+                    help="no multilingual word vectors: the neural tagger reads none and the CRF no name types from"
+                         " them (needs no encoder; about three quarters of a point lower on holdouts)")
     ap.add_argument("--neural-weight", type=float, default=DEFAULT_NEURAL_WEIGHT,
                     help="weight of the neural tagger's log-probabilities added to the CRF's scores")
     ap.add_argument("--neural-epochs", type=int, default=None,

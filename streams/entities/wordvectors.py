@@ -21,8 +21,9 @@ import time
 
 import numpy as np
 
+from streams.entities.namelike import CLASSES as NAME_TYPES  # the name types both classifiers tell apart
+
 WORDVECTORS_FILE = "wordvectors.npz"
-NAME_TYPES = ("O", "PERS", "LOC", "ORG", "MISC")  # as namelike.CLASSES
 _ARABIC_WORD = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]{2,}$")
 
 
