@@ -114,6 +114,18 @@ def offsets_went_back(before: dict[TopicPartition, int], now: dict[TopicPartitio
     return None
 
 
+def raise_if_cancelled() -> None:
+    """Re-raise a cancel that a library swallowed.
+
+    aiokafka's client `close()` cancels its metadata task and awaits it under `suppress(CancelledError)`,
+    which also swallows a cancel aimed at the task calling `close()`. Python (3.11+) still counts that cancel
+    in `Task.cancelling()`, so a retry loop can notice it and stop instead of retrying forever.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class LagMonitor:
     """Refreshes `khabar_consumer_lag_messages` every `interval_s`; marks the broker reachable on success."""
 
@@ -131,42 +143,50 @@ class LagMonitor:
         self.ends: dict[TopicPartition, int] = {}
 
     async def run(self) -> None:
-        offsets = None
-        while True:
-            try:
-                if offsets is None:
-                    offsets = GroupOffsets(self.servers, self.group, self.options)
-                    await offsets.start()
-                # Reachability first, on its own: the group's offsets can take a while to answer while the
-                # group rebalances, and that is no reason to call the broker lost.
-                if not await asyncio.wait_for(offsets.refresh(), self.interval_s * 2):
-                    raise KafkaConnectionError("the broker did not answer a metadata request")
-                layout = {t: len(offsets.partitions([t])) for t in self.topics}
-                # Checked before the broker counts as reachable, so /readyz never says ready for a broker
-                # that came back without our topics.
-                if self.on_broker_reset and (why := topics_lost(self.layout, layout)):
-                    self.on_broker_reset(why)
-                if not self.layout and all(layout.values()):
-                    self.layout = layout
-                if self.on_ok:
-                    self.on_ok()
-                ends: dict[TopicPartition, int] = {}
-                self.last = await asyncio.wait_for(group_lag(offsets, self.topics, ends), self.interval_s * 3)
-                if self.on_broker_reset and (why := offsets_went_back(self.ends, ends)):
-                    self.on_broker_reset(why)
-                self.ends = ends
-                for tp, n in self.last.items():
-                    metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(n)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the broker may be away; report not-ready and try again
-                log.warning("lag check failed (%s: %s); retrying in %.0fs", type(exc).__name__, exc,
-                            self.interval_s)
-                if self.on_ok and not isinstance(exc, (KafkaConnectionError, OSError, asyncio.TimeoutError)):
-                    # The broker answered, but not this question (a group rebalancing, say): not a reason
-                    # to call the broker lost.
-                    self.on_ok()
-                if offsets is not None:
-                    await offsets.stop()
-                offsets = None
-            await asyncio.sleep(self.interval_s)
+        self._offsets: GroupOffsets | None = None
+        try:
+            while True:
+                await self.look()
+                raise_if_cancelled()
+                await asyncio.sleep(self.interval_s)
+        finally:  # a worker stopping, or restarting in place, must not leave the two clients behind
+            if self._offsets is not None:
+                await asyncio.wait_for(self._offsets.stop(), 10)
+
+    async def look(self) -> None:
+        """One lag check. The clients are kept for the next one, and dropped after a failure."""
+        try:
+            if self._offsets is None:
+                self._offsets = GroupOffsets(self.servers, self.group, self.options)
+                await self._offsets.start()
+            offsets = self._offsets
+            # Reachability first, on its own: the group's offsets can take a while to answer while the
+            # group rebalances, and that is no reason to call the broker lost.
+            if not await asyncio.wait_for(offsets.refresh(), self.interval_s * 2):
+                raise KafkaConnectionError("the broker did not answer a metadata request")
+            layout = {t: len(offsets.partitions([t])) for t in self.topics}
+            # Checked before the broker counts as reachable, so /readyz never says ready for a broker
+            # that came back without our topics.
+            if self.on_broker_reset and (why := topics_lost(self.layout, layout)):
+                self.on_broker_reset(why)
+            if not self.layout and all(layout.values()):
+                self.layout = layout
+            if self.on_ok:
+                self.on_ok()
+            ends: dict[TopicPartition, int] = {}
+            self.last = await asyncio.wait_for(group_lag(offsets, self.topics, ends), self.interval_s * 3)
+            if self.on_broker_reset and (why := offsets_went_back(self.ends, ends)):
+                self.on_broker_reset(why)
+            self.ends = ends
+            for tp, n in self.last.items():
+                metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(n)
+        except Exception as exc:  # the broker may be away; report not-ready and try again
+            log.warning("lag check failed (%s: %s); retrying in %.0fs", type(exc).__name__, exc,
+                        self.interval_s)
+            if self.on_ok and not isinstance(exc, (KafkaConnectionError, OSError, asyncio.TimeoutError)):
+                # The broker answered, but not this question (a group rebalancing, say): not a reason
+                # to call the broker lost.
+                self.on_ok()
+            dropped, self._offsets = self._offsets, None
+            if dropped is not None:
+                await dropped.stop()
