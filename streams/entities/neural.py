@@ -3,9 +3,10 @@
 The CRF reads sparse, hand-made features; this network reads dense ones it learns: an embedding of the
 word, the mean embedding of its letter 2-4-grams (so an unseen name still looks like the names it resembles),
 its list classes, shape and name-likeness, and the multi-word list names each token is part of. A window of
-five words goes through one convolution and a hidden layer
-(Collobert et al. 2011's window approach), pretrained on WikiFANE and then trained on ANERcorp
-(`train_neural.py`, PyTorch at training time only).
+five words goes through one convolution and a hidden layer (Collobert et al. 2011's window approach; a model
+trained with `--neural-context` makes the hidden layer a convolution over the first one's outputs for the
+word and its neighbours), pretrained on WikiFANE and then trained on ANERcorp (`train_neural.py`, PyTorch at
+training time only).
 
 Tagging runs in numpy: the convolution is linear in each word's input, so each distinct word's five
 contributions (one per window position) are computed once and kept, like the CRF's word scores; a sentence
@@ -185,7 +186,12 @@ class NeuralScorer:
         word_width = conv.shape[1] - match_size(classes)
         self.conv_word, self.conv_match = flat[:word_width], flat[word_width:]
         self.conv_bias = a["conv_bias"]
-        self.hidden_w, self.hidden_b = a["hidden_weight"].T.copy(), a["hidden_bias"]
+        hidden_w = a["hidden_weight"]
+        # A second convolution (hidden2, hidden, 2 * context + 1) or a position-wise layer (hidden2, hidden).
+        self.context = (hidden_w.shape[2] - 1) // 2 if hidden_w.ndim == 3 else 0
+        self.hidden_w = (np.ascontiguousarray(hidden_w.transpose(2, 1, 0)) if hidden_w.ndim == 3
+                         else hidden_w.T.copy())
+        self.hidden_b = a["hidden_bias"]
         self.out_w, self.out_b = a["out_weight"].T.copy(), a["out_bias"]
         self.ids: dict[str, int] = {}
         # Rows: known words' contributions at each window position (float16: half the memory, and scores
@@ -294,7 +300,10 @@ class NeuralScorer:
         for k in range(1, 2 * window + 1):
             h += planes[at + k - window, k]
         np.maximum(h, 0, out=h)
-        h2 = h @ self.hidden_w
+        if self.context:
+            h2 = self._second_convolution(h, lengths)
+        else:
+            h2 = h @ self.hidden_w
         h2 += self.hidden_b
         np.maximum(h2, 0, out=h2)
         logits = h2 @ self.out_w
@@ -302,6 +311,19 @@ class NeuralScorer:
         logits -= logits.max(axis=1, keepdims=True)
         logits -= np.log(np.exp(logits).sum(axis=1, keepdims=True))
         return np.split(logits, np.cumsum(lengths)[:-1])
+
+    def _second_convolution(self, h: np.ndarray, lengths: list[int]) -> np.ndarray:
+        """The second layer over each token's neighbours' first-layer outputs, zeros beyond a sentence."""
+        c = self.context
+        n = len(h)
+        sid = np.repeat(np.arange(len(lengths)), lengths)
+        at = np.arange(n) + c * (sid + 1)
+        padded = np.zeros((n + c * (len(lengths) + 1), h.shape[1]), dtype=h.dtype)
+        padded[at] = h
+        out = padded[at - c] @ self.hidden_w[0]
+        for k in range(1, 2 * c + 1):
+            out += padded[at + k - c] @ self.hidden_w[k]
+        return out
 
     def _matches(self, sentences: list[list[str]], rows: list[int]) -> list[list]:
         out = []

@@ -31,11 +31,13 @@ from streams.entities.wordvectors import WordVectors
 
 # 10 pretraining epochs, not 3: the network was undertrained on WikiFANE (model README, twelfth round). Seed 7:
 # with the word vectors its holdout mean (0.7825) and full model's dev (0.764) are the best of seeds 3, 7
-# and 11, and none of the three finds the sample's `حفتر` (sixteenth round).
+# and 11, and none of the three finds the sample's `حفتر` (sixteenth round). `context` 1 (the second layer reads
+# the neighbours' first-layer outputs too, seven words in all) gained two tenths of a point on average over
+# three seeds, a tenth of the seeds' spread, and is off (nineteenth round).
 DEFAULTS = {"embedding": 48, "ngram_dim": 32, "buckets": 1 << 15, "hidden": 96, "hidden2": 48,
             "vocabulary": 30_000, "window": WINDOW, "min_count": 2, "pretrain_epochs": 10, "epochs": 10, "lr": 2e-3,
             "dropout": 0.3, "word_dropout": 0.15, "batch": 32, "seed": 7, "classes": CLASSES,
-            "namelike": True, "wordvectors": True}
+            "namelike": True, "wordvectors": True, "context": 0}
 
 
 def _encode(sentences: list[GoldSentence], labels: list[str]) -> list[tuple[list[str], list[int]]]:
@@ -117,7 +119,10 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
             self.ngrams = nn.EmbeddingBag(cfg["buckets"], cfg["ngram_dim"], mode="mean")
             self.pad = nn.Parameter(torch.zeros(din))
             self.conv = nn.Conv1d(din, cfg["hidden"], span)
-            self.hidden = nn.Linear(cfg["hidden"], cfg["hidden2"])
+            # `context` > 0: the second layer is a convolution too, over that many words each side of the
+            # first one's outputs, so a word's score reads a wider window (2 * (window + context) + 1 words).
+            self.hidden = (nn.Conv1d(cfg["hidden"], cfg["hidden2"], 2 * cfg["context"] + 1) if cfg["context"]
+                           else nn.Linear(cfg["hidden"], cfg["hidden2"]))
             self.out = nn.Linear(cfg["hidden2"], len(labels))
             self.drop = nn.Dropout(cfg["dropout"])
 
@@ -138,20 +143,31 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
             # Lay the sentences out one after another with window padding rows around each, so that one
             # convolution over the whole batch never lets a window reach into the next sentence.
             lengths = [len(s) for s in batch]
-            total = sum(lengths) + window * (len(batch) + 1)
-            at = []
-            pos = window
-            for n in lengths:
-                at.extend(range(pos, pos + n))
-                pos += n + window
-            at_t = torch.tensor(at)
+            at_t, total = _layout(lengths, window)
             x = self.pad.expand(total, din).clone()
             x[at_t] = x_tokens
             x = self.drop(x)
             h = self.conv(x.t().unsqueeze(0))[0].t()  # (total - 2 * window, hidden); row r is centred at r + window
             h = torch.relu(h[at_t - window])
-            h = torch.relu(self.hidden(self.drop(h)))
-            return self.out(h)
+            h = self.drop(h)
+            if cfg["context"]:
+                # Zero rows around each sentence, as tagging lays them out (neural.py).
+                at2, total2 = _layout(lengths, cfg["context"])
+                laid = h.new_zeros((total2, h.shape[1]))
+                laid[at2] = h
+                h = self.hidden(laid.t().unsqueeze(0))[0].t()[at2 - cfg["context"]]
+            else:
+                h = self.hidden(h)
+            return self.out(torch.relu(h))
+
+    def _layout(lengths: list[int], pad: int) -> tuple[torch.Tensor, int]:
+        """Sentences laid out one after another with `pad` rows around each: each token's row, and the length."""
+        at = []
+        pos = pad
+        for n in lengths:
+            at.extend(range(pos, pos + n))
+            pos += n + pad
+        return torch.tensor(at), pos
 
     def _offsets(words: list[int]) -> torch.Tensor:
         sizes = [ngram_offsets[k + 1] - ngram_offsets[k] for k in words]

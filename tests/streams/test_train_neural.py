@@ -23,7 +23,8 @@ def _sentences():
     return out
 
 
-def test_trained_network_saves_arrays_that_tag_as_it_does(tmp_path):
+@pytest.mark.parametrize("context", [0, 1], ids=["position-wise", "context-convolution"])
+def test_trained_network_saves_arrays_that_tag_as_it_does(tmp_path, context):
     from streams.entities.train_neural import train_neural
 
     gazetteer_file = tmp_path / "gazetteer.tsv.gz"
@@ -33,12 +34,17 @@ def test_trained_network_saves_arrays_that_tag_as_it_does(tmp_path):
         f.write("CITY\tالقاهره\nCITY\tطرابلس\nPGIVEN\tكوفي\n")
     stats = train_neural(str(tmp_path), _sentences(), _sentences()[:6], LABELS, None, epochs=30,
                          pretrain_epochs=1, hidden=16, hidden2=8, embedding=8, ngram_dim=8, buckets=512,
-                         batch=8)  # raises if numpy tagging differs from the network
+                         batch=8, context=context)  # raises if numpy tagging differs from the network
     assert stats["neural_tokens"] > 100
     scorer = NeuralScorer.load(str(tmp_path), Gazetteer.load(str(tmp_path)))
-    scores = scorer.log_probabilities([["قال", "عمرو", "موسى", "في", "جنيف", "أمس"]])[0]
+    assert scorer.context == context
+    sentence = ["قال", "عمرو", "موسى", "في", "جنيف", "أمس"]
+    scores = scorer.log_probabilities([sentence])[0]
     labels = [LABELS[k] for k in np.argmax(scores, axis=1)]
     assert labels == ["O", "B-PERS", "I-PERS", "O", "B-LOC", "O"]  # learnt from the examples
+    # Batched with other sentences, a sentence scores as alone: no layer reads across a sentence's edge.
+    together = scorer.log_probabilities([["في", "بغداد"], sentence, ["خالد", "مشعل"]])
+    np.testing.assert_allclose(together[1], scores, atol=1e-5)
 
 
 def test_a_network_trained_with_word_vectors_reads_them_at_tagging(tmp_path):
