@@ -141,9 +141,9 @@ class LagMonitor:
         # it started, so any later difference means the broker lost them.
         self.layout: dict[str, int] = {}
         self.ends: dict[TopicPartition, int] = {}
+        self._offsets: GroupOffsets | None = None  # kept between looks, dropped after a failure
 
     async def run(self) -> None:
-        self._offsets: GroupOffsets | None = None
         try:
             while True:
                 await self.look()

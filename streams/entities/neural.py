@@ -60,6 +60,13 @@ def ngram_buckets(folded: str, buckets: int) -> list[int]:
             for n in (2, 3, 4) for i in range(len(w) - n + 1)]
 
 
+def _laid_out(lengths: list[int], pad: int) -> tuple[np.ndarray, int]:
+    """Sentences one after another with `pad` rows around each (as in training): each token's row, and the
+    number of rows, so that no window reaches into the next sentence."""
+    sid = np.repeat(np.arange(len(lengths)), lengths)
+    return np.arange(len(sid)) + pad * (sid + 1), len(sid) + pad * (len(lengths) + 1)
+
+
 class WordInputs:
     """A word → (vocabulary index, letter n-gram buckets, dense features): the network's input for it."""
 
@@ -276,11 +283,8 @@ class NeuralScorer:
             return [np.zeros((0, len(self.labels)), dtype=np.float32) for _ in sentences]
         window = self.window
         rows = self._rows([w for s in sentences for w in s], analysis_of)
-        # Sentences one after another with `window` padding rows around each (as in training), so a
-        # window never reaches into the next sentence.
-        sid = np.repeat(np.arange(len(sentences)), lengths)
-        at = np.arange(n) + window * (sid + 1)
-        padded = np.full(n + window * (len(sentences) + 1), _CACHE_LIMIT)
+        at, total = _laid_out(lengths, window)
+        padded = np.full(total, _CACHE_LIMIT)
         padded[at] = rows
         self.batches += 1
         self.last_used[rows] = self.batches
@@ -315,10 +319,8 @@ class NeuralScorer:
     def _second_convolution(self, h: np.ndarray, lengths: list[int]) -> np.ndarray:
         """The second layer over each token's neighbours' first-layer outputs, zeros beyond a sentence."""
         c = self.context
-        n = len(h)
-        sid = np.repeat(np.arange(len(lengths)), lengths)
-        at = np.arange(n) + c * (sid + 1)
-        padded = np.zeros((n + c * (len(lengths) + 1), h.shape[1]), dtype=h.dtype)
+        at, total = _laid_out(lengths, c)
+        padded = np.zeros((total, h.shape[1]), dtype=h.dtype)
         padded[at] = h
         out = padded[at - c] @ self.hidden_w[0]
         for k in range(1, 2 * c + 1):
