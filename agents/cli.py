@@ -289,7 +289,10 @@ def eval_group() -> None:
 @click.option("--window", type=click.IntRange(min=1), default=1, show_default=True,
               help="Tag this many consecutive sentences as one article (a line each), so what the stage does "
                    "across an article counts; each sentence is still scored on its own.")
-def eval_ner(conll, window) -> None:
+@click.option("--errors", "top_errors", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also list the N commonest missed and spurious names of each type (exact spans), before "
+                   "the JSON line: where the tagger goes wrong.")
+def eval_ner(conll, window, top_errors) -> None:
     """Entity precision/recall/F1 on a CoNLL file (`word TAG` lines, IOB PERS/LOC/ORG/MISC).
 
     Each sentence's tokens are joined by single spaces and run through the production entity stage;
@@ -303,13 +306,17 @@ def eval_ner(conll, window) -> None:
     Examples:
       khabar eval ner ../shared/data/anercorp/dev.conll
       khabar eval ner --window 15 ../shared/data/anercorp/dev.conll
+      khabar eval ner --errors 10 ../shared/data/anercorp/dev.conll
     """
     import json
 
-    from streams.entities.evaluate import evaluate_conll, format_report
+    from streams.entities.evaluate import evaluate_conll, format_errors, format_report
 
-    result = evaluate_conll(conll, window=window)
+    errors: dict = {}
+    result = evaluate_conll(conll, window=window, errors=errors if top_errors else None)
     click.echo(format_report(result))
+    if top_errors:
+        click.echo(format_errors(errors, top_errors))
     click.echo(json.dumps(result, ensure_ascii=False))
 
 

@@ -51,10 +51,12 @@ def _score(per: dict[str, list[int]]) -> dict:
     return out
 
 
-def evaluate_gold(sentences: list[GoldSentence], recognizer=None, window: int = 1) -> dict:
+def evaluate_gold(sentences: list[GoldSentence], recognizer=None, window: int = 1,
+                  errors: dict[str, Counter] | None = None) -> dict:
     """Score the stage on gold sentences. `window` > 1 runs that many consecutive sentences as one article
     (one per line), so what the stage does across an article (a name found once tagged where it recurs)
-    counts; each sentence is still scored on its own line."""
+    counts; each sentence is still scored on its own line. `errors`, when given, is filled with
+    `missed` (gold spans not predicted) and `spurious` (predicted spans not in gold) as (type, text) counts."""
     if recognizer is None:
         from streams.entities import EntityRecognizer
 
@@ -74,6 +76,8 @@ def evaluate_gold(sentences: list[GoldSentence], recognizer=None, window: int = 
                 gold_spans = Counter(gold.spans)
                 pred_spans = Counter(pred)
             _tally(exact, gold_spans, pred_spans)
+            if errors is not None:
+                _note_errors(errors, gold_spans, pred_spans, gold.text, body)
             _tally(keyed, Counter((t, entity_key(gold.text[s:e])) for t, s, e in gold.spans),
                    Counter((t, entity_key(body[s:e])) for t, s, e in pred))
     result = _score(exact)
@@ -114,9 +118,33 @@ def _tally(per: dict[str, list[int]], gold: Counter, pred: Counter) -> None:
         per[key[0]][2] += n
 
 
-def evaluate_conll(path: str, recognizer=None, window: int = 1) -> dict:
+def _note_errors(errors: dict[str, Counter], gold: Counter, pred: Counter, gold_text: str, body: str) -> None:
+    def text_of(key: tuple, text: str) -> tuple[str, str]:
+        return (key[0], key[1]) if len(key) == 2 else (key[0], text[key[1]:key[2]])
+
+    for key, n in (gold - pred).items():
+        errors.setdefault("missed", Counter())[text_of(key, gold_text)] += n
+    for key, n in (pred - gold).items():
+        errors.setdefault("spurious", Counter())[text_of(key, body)] += n
+
+
+def evaluate_conll(path: str, recognizer=None, window: int = 1,
+                   errors: dict[str, Counter] | None = None) -> dict:
     """Precision/recall/F1 (micro and per type) of the production stage on a `word TAG` CoNLL file."""
-    return evaluate_gold(load_gold(path), recognizer, window)
+    return evaluate_gold(load_gold(path), recognizer, window, errors)
+
+
+def format_errors(errors: dict[str, Counter], top: int) -> str:
+    """The `top` commonest missed and spurious spans of each type, commonest first: where to look first."""
+    rows = []
+    for kind, title in (("missed", "missed (in gold, not found)"), ("spurious", "spurious (found, not in gold)")):
+        counts = errors.get(kind, Counter())
+        for t in TYPES:
+            listed = [(text, n) for (typ, text), n in counts.most_common() if typ == t][:top]
+            if listed:
+                shown = ", ".join(f"{text} ×{n}" if n > 1 else text for text, n in listed)
+                rows.append(f"{t} {title}, {sum(n for (typ, _), n in counts.items() if typ == t)} in all: {shown}")
+    return "\n".join(rows)
 
 
 def format_report(result: dict) -> str:

@@ -12,7 +12,7 @@ from streams.article import Article
 from streams.entities import EntityRecognizer
 from streams.entities.canonical import group_mentions
 from streams.entities.corpus import with_spans
-from streams.entities.evaluate import entity_key, evaluate_gold, format_report
+from streams.entities.evaluate import entity_key, evaluate_gold, format_errors, format_report
 from streams.normalize import normalize
 from streams.pipeline import build_normalizer, parse_message
 
@@ -266,6 +266,20 @@ def test_evaluate_exact_spans(recognizer):
     assert set(result) >= {"precision", "recall", "f1", "per_type"}
     assert result["per_type"]["PERS"]["support"] == 1
     assert "micro" in format_report(result)
+
+
+def test_evaluate_lists_missed_and_spurious_names(recognizer):
+    # Gold that the tagger cannot agree with: "وصل" (arrived) as an organisation, and Paris left outside.
+    gold = [with_spans([("وصل", "B-ORG"), ("الرئيس", "O"), ("الفرنسي", "O"), ("إيمانويل", "B-PERS"),
+                        ("ماكرون", "I-PERS"), ("إلى", "O"), ("باريس", "O"), ("أمس", "O")])]
+    errors: dict = {}
+    result = evaluate_gold(gold, recognizer, errors=errors)
+    assert errors["missed"] == {("ORG", "وصل"): 1}
+    assert errors["spurious"] == {("LOC", "باريس"): 1}
+    assert result["per_type"]["PERS"]["f1"] == 1.0
+    text = format_errors(errors, top=5)
+    assert "ORG missed (in gold, not found), 1 in all: وصل" in text
+    assert "LOC spurious (found, not in gold), 1 in all: باريس" in text
 
 
 def test_entity_key_matches_the_contract_check():
