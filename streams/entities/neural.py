@@ -33,11 +33,13 @@ SHAPES = ("A", "D", "Lu", "Ll", "P", "O", "E")
 _SHAPE_AT = {s: k for k, s in enumerate(SHAPES)}  # `word_shape` gives "P" + the character: read as P
 
 
-def dense_size(classes: tuple[str, ...], namelike: bool = False, vector_dim: int = 0) -> int:
+def dense_size(classes: tuple[str, ...], namelike: bool = False, vector_dim: int = 0,
+               vector_names: bool = False) -> int:
     """Width of a word's dense features (list classes of the word and of its stem, shape, three flags, the
     name-likeness classifier's five probabilities when it is read, and the word's vector with a flag for
     words the table lacks when vectors are read)."""
     return (2 * len(classes) + len(SHAPES) + 3 + (len(NAME_CLASSES) if namelike else 0)
+            + (len(NAME_CLASSES) if vector_names and vector_dim else 0)
             + (vector_dim + 1 if vector_dim else 0))
 
 
@@ -71,7 +73,8 @@ class WordInputs:
     """A word → (vocabulary index, letter n-gram buckets, dense features): the network's input for it."""
 
     def __init__(self, gazetteer: Gazetteer, vocabulary: list[str], buckets: int, outside_words=None,
-                 classes: tuple[str, ...] = CLASSES, namelike=None, vectors=None) -> None:
+                 classes: tuple[str, ...] = CLASSES, namelike=None, vectors=None,
+                 vector_names: bool = False) -> None:
         self.gazetteer = gazetteer
         self.namelike = namelike  # NameLikeness, or None when the network does not read it
         self.vectors = vectors  # WordVectors, or None when the network does not read them
@@ -81,10 +84,14 @@ class WordInputs:
         self.outside_words = outside_words
         self.class_at = {c: k for k, c in enumerate(self.classes)}
         vector_dim = vectors.dim if vectors is not None else 0
-        self.dense_width = dense_size(self.classes, namelike is not None, vector_dim)
+        # The encoder's name-type probabilities (which the CRF reads too) beside the vector's 32 components,
+        # which keep only half of what the full encoding says.
+        self.vector_names = bool(vector_names and vectors is not None and vectors.name_probs is not None)
+        self.dense_width = dense_size(self.classes, namelike is not None, vector_dim, self.vector_names)
         # Where the optional blocks begin: name-likeness, then the vector and its missing flag (last column).
         self._namelike_at = dense_size(self.classes)
         self._vector_at = self.dense_width - vector_dim - 1
+        self._vnames_at = self._vector_at - len(NAME_CLASSES)
 
     def __call__(self, word: str) -> tuple[int, list[int], np.ndarray, str, tuple]:
         """(vocabulary index, n-gram buckets, dense features, folded form, multi-word list entries it may start)."""
@@ -109,6 +116,9 @@ class WordInputs:
             have = found >= 0
             dense[have, self._vector_at:-1] = self.vectors.vectors(found[have])
             dense[~have, -1] = 1.0
+            if self.vector_names:
+                at = self._vnames_at
+                dense[have, at:at + len(NAME_CLASSES)] = self.vectors.name_probs[found[have]] / np.float32(255)
         return [r[0] for r in rows], [r[1] for r in rows], dense, [r[3] for r in rows], [r[4] for r in rows]
 
     def _word(self, word: str, analysis: tuple | None = None) -> tuple:
@@ -183,7 +193,8 @@ class NeuralScorer:
             raise ValueError(f"this neural model reads {vector_dim}-number word vectors: pass them (wordvectors.npz)")
         self.inputs = WordInputs(gazetteer, [str(w) for w in arrays["vocabulary"]], int(a["buckets"]),
                                  outside_words, classes, namelike if reads_namelike else None,
-                                 vectors if vector_dim else None)
+                                 vectors if vector_dim else None,
+                                 bool("vector_names" in arrays and int(arrays["vector_names"])))
         self.embedding, self.ngrams = a["embedding"], a["ngrams"]
         conv = a["conv_weight"]  # (hidden, input, 2 * window + 1), as torch's Conv1d keeps it
         self.hidden = conv.shape[0]

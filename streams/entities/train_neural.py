@@ -37,7 +37,8 @@ from streams.entities.wordvectors import WordVectors
 DEFAULTS = {"embedding": 48, "ngram_dim": 32, "buckets": 1 << 15, "hidden": 96, "hidden2": 48,
             "vocabulary": 30_000, "window": WINDOW, "min_count": 2, "pretrain_epochs": 10, "epochs": 10, "lr": 2e-3,
             "dropout": 0.3, "word_dropout": 0.15, "batch": 32, "seed": 7, "classes": CLASSES,
-            "namelike": True, "wordvectors": True, "context": 0}
+            "namelike": True, "wordvectors": True, "context": 0, "vector_names": False,
+            "pretrain_head": "shared"}
 
 
 def _encode(sentences: list[GoldSentence], labels: list[str]) -> list[tuple[list[str], list[int]]]:
@@ -84,7 +85,7 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
     namelike = NameLikeness.load(model_dir) if cfg["namelike"] else None
     vectors = WordVectors.load(model_dir) if cfg["wordvectors"] else None
     inputs = WordInputs(Gazetteer.load(model_dir), vocabulary, cfg["buckets"], outside_words, classes, namelike,
-                        vectors)
+                        vectors, cfg["vector_names"])
 
     # Every distinct word's inputs, once.
     distinct = list(dict.fromkeys(w for words, _ in main_data + pre_data for w in words))
@@ -107,7 +108,7 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
     ngram_values = torch.tensor(flat_ngrams)
 
     vector_dim = vectors.dim if vectors is not None else 0
-    din = (cfg["embedding"] + cfg["ngram_dim"] + dense_size(classes, namelike is not None, vector_dim)
+    din = (cfg["embedding"] + cfg["ngram_dim"] + dense_size(classes, namelike is not None, vector_dim, inputs.vector_names)
            + match_size(classes))
     window = cfg["window"]
     span = 2 * window + 1
@@ -124,9 +125,20 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
             self.hidden = (nn.Conv1d(cfg["hidden"], cfg["hidden2"], 2 * cfg["context"] + 1) if cfg["context"]
                            else nn.Linear(cfg["hidden"], cfg["hidden2"]))
             self.out = nn.Linear(cfg["hidden2"], len(labels))
+            # "own": WikiFANE's sentences are scored by an output layer of their own in pretraining (dropped
+            # after it), so its conventions (a title inside a name) train the shared layers, not `out`.
+            self.out_wiki = nn.Linear(cfg["hidden2"], len(labels)) if cfg["pretrain_head"] == "own" else None
             self.drop = nn.Dropout(cfg["dropout"])
 
-        def forward(self, batch: list[tuple[list[int], list[int], np.ndarray | None]]) -> torch.Tensor:
+        def forward(self, batch: list[tuple[list[int], list[int], np.ndarray | None]],
+                    wiki: list[bool] | None = None) -> torch.Tensor:
+            h = self.features(batch)
+            if self.out_wiki is None or not wiki or not any(wiki):
+                return self.out(h)
+            mask = torch.tensor([w for (k, _, _), w in zip(batch, wiki) for _ in k]).unsqueeze(1)  # per token
+            return torch.where(mask, self.out_wiki(h), self.out(h))
+
+        def features(self, batch: list[tuple[list[int], list[int], np.ndarray | None]]) -> torch.Tensor:
             matches = np.concatenate([m if m is not None else np.zeros((len(k), match_size(classes)), np.float32)
                                       for k, _, m in batch])
             batch = [k for k, _, _ in batch]
@@ -158,7 +170,7 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
                 h = self.hidden(laid.t().unsqueeze(0))[0].t()[at2 - cfg["context"]]
             else:
                 h = self.hidden(h)
-            return self.out(torch.relu(h))
+            return torch.relu(h)
 
     def _layout(lengths: list[int], pad: int) -> tuple[torch.Tensor, int]:
         """Sentences laid out one after another with `pad` rows around each: each token's row, and the length."""
@@ -187,7 +199,7 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
                 batch = [data[k] for k in order[b:b + cfg["batch"]]]
                 gold = torch.tensor([y for _, ys, _ in batch for y in ys])
                 opt.zero_grad()
-                loss = loss_fn(model(batch), gold)
+                loss = loss_fn(model(batch, [id(x) in wiki_ids for x in batch]), gold)
                 loss.backward()
                 opt.step()
                 total += float(loss.detach()) * len(gold)
@@ -196,6 +208,7 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
                 print(f"neural {phase} epoch {epoch + 1}/{epochs}: loss {total / max(seen, 1):.4f}"
                       f" ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
 
+    wiki_ids = {id(x) for x in pre_ids}  # which examples are WikiFANE's (for its own head)
     if pre_data and cfg["pretrain_epochs"]:
         run(pre_ids + main_ids, cfg["pretrain_epochs"], cfg["lr"], "pretrain")
     run(main_ids, cfg["epochs"], cfg["lr"] / 2 if pre_data else cfg["lr"], "train")
@@ -208,6 +221,7 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
             os.path.join(model_dir, NEURAL_FILE),
             vocabulary=np.array(vocabulary), labels=np.array(labels), classes=np.array(classes),
             namelike=np.array(int(namelike is not None)), wordvectors=np.array(vector_dim),
+            vector_names=np.array(int(inputs.vector_names)),
             buckets=np.array(cfg["buckets"]), embedding=state["embedding.weight"].astype(np.float16),
             ngrams=state["ngrams.weight"].astype(np.float16), pad=state["pad"], conv_weight=state["conv.weight"],
             conv_bias=state["conv.bias"], hidden_weight=state["hidden.weight"], hidden_bias=state["hidden.bias"],

@@ -66,3 +66,32 @@ def test_a_network_trained_with_word_vectors_reads_them_at_tagging(tmp_path):
     scorer = NeuralScorer.load(str(tmp_path), Gazetteer.load(str(tmp_path)), vectors=WordVectors.load(str(tmp_path)))
     scores = scorer.log_probabilities([["قال", "عمرو", "موسى", "في", "جنيف", "أمس"]])[0]
     assert [LABELS[k] for k in np.argmax(scores, axis=1)][4] == "B-LOC"
+
+
+def test_the_optional_name_types_and_pretraining_head_train_and_tag_alike(tmp_path):
+    import gzip
+
+    from streams.entities.train_neural import train_neural
+    from streams.entities.wordvectors import WordVectors, save_wordvectors
+
+    with gzip.open(tmp_path / "gazetteer.tsv.gz", "wt", encoding="utf-8") as f:
+        f.write("CITY\tالقاهره\n")
+    words = ["قال", "في", "امس", "القاهره", "طرابلس", "جنيف", "بغداد", "كوفي", "عمرو", "خالد", "بان"]
+    rng = np.random.default_rng(3)
+    probs = rng.integers(0, 256, size=(len(words), 5), dtype=np.uint8)
+    save_wordvectors(str(tmp_path), words, rng.normal(size=(len(words), 6)), probs)
+    # Raises if numpy tagging differs from the network just trained (the pretraining head is not saved).
+    train_neural(str(tmp_path), _sentences(), _sentences()[:6], LABELS, None, epochs=20, pretrain_epochs=2,
+                 hidden=16, hidden2=8, embedding=8, ngram_dim=8, buckets=512, batch=8, vector_names=True,
+                 pretrain_head="own")
+    vectors = WordVectors.load(str(tmp_path))
+    scorer = NeuralScorer.load(str(tmp_path), Gazetteer.load(str(tmp_path)), vectors=vectors)
+    inputs = scorer.inputs
+    assert inputs.vector_names
+    dense = inputs.batch(["جنيف"])[2][0]
+    row = vectors.lookup([("جنيف",)])[0]
+    np.testing.assert_allclose(dense[inputs._vnames_at:inputs._vnames_at + 5], probs[words.index("جنيف")] / 255,
+                               rtol=1e-6)
+    assert row >= 0
+    with np.load(tmp_path / "neural.npz") as arrays:
+        assert int(arrays["vector_names"]) == 1 and not any("wiki" in k for k in arrays.files)
