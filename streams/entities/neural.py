@@ -36,8 +36,9 @@ _SHAPE_AT = {s: k for k, s in enumerate(SHAPES)}  # `word_shape` gives "P" + the
 def dense_size(classes: tuple[str, ...], namelike: bool = False, vector_dim: int = 0,
                vector_names: bool = False) -> int:
     """Width of a word's dense features (list classes of the word and of its stem, shape, three flags, the
-    name-likeness classifier's five probabilities when it is read, and the word's vector with a flag for
-    words the table lacks when vectors are read)."""
+    name-likeness classifier's five probabilities when it is read, the vector table's five name-type
+    probabilities when read, and the word's vector with a flag for words the table lacks when vectors are
+    read)."""
     return (2 * len(classes) + len(SHAPES) + 3 + (len(NAME_CLASSES) if namelike else 0)
             + (len(NAME_CLASSES) if vector_names and vector_dim else 0)
             + (vector_dim + 1 if vector_dim else 0))
@@ -86,9 +87,12 @@ class WordInputs:
         vector_dim = vectors.dim if vectors is not None else 0
         # The encoder's name-type probabilities (which the CRF reads too) beside the vector's 32 components,
         # which keep only half of what the full encoding says.
-        self.vector_names = bool(vector_names and vectors is not None and vectors.name_probs is not None)
+        if vector_names and (vectors is None or vectors.name_probs is None):
+            raise ValueError("reading the vectors' name types needs a wordvectors.npz that has them")
+        self.vector_names = bool(vector_names)
         self.dense_width = dense_size(self.classes, namelike is not None, vector_dim, self.vector_names)
-        # Where the optional blocks begin: name-likeness, then the vector and its missing flag (last column).
+        # Where the optional blocks begin: name-likeness, the vectors' name types, then the vector and its
+        # missing flag (last column).
         self._namelike_at = dense_size(self.classes)
         self._vector_at = self.dense_width - vector_dim - 1
         self._vnames_at = self._vector_at - len(NAME_CLASSES)

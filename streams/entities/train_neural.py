@@ -199,7 +199,8 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
                 batch = [data[k] for k in order[b:b + cfg["batch"]]]
                 gold = torch.tensor([y for _, ys, _ in batch for y in ys])
                 opt.zero_grad()
-                loss = loss_fn(model(batch, [id(x) in wiki_ids for x in batch]), gold)
+                wiki = [id(x) in wiki_ids for x in batch] if model.out_wiki is not None else None
+                loss = loss_fn(model(batch, wiki), gold)
                 loss.backward()
                 opt.step()
                 total += float(loss.detach()) * len(gold)
