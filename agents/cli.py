@@ -290,8 +290,9 @@ def eval_group() -> None:
               help="Tag this many consecutive sentences as one article (a line each), so what the stage does "
                    "across an article counts; each sentence is still scored on its own.")
 @click.option("--errors", "top_errors", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Also list the N commonest missed and spurious names of each type (exact spans), before "
-                   "the JSON line: where the tagger goes wrong.")
+              help="Also list the N commonest missed and spurious names of each type (exact spans), and count "
+                   "each type's errors by kind (nothing there, wrong type, wrong span), before the JSON line: "
+                   "where the tagger goes wrong.")
 def eval_ner(conll, window, top_errors) -> None:
     """Entity precision/recall/F1 on a CoNLL file (`word TAG` lines, IOB PERS/LOC/ORG/MISC).
 

@@ -124,8 +124,28 @@ def _note_errors(errors: dict[str, Counter], gold: Counter, pred: Counter, gold_
 
     for key, n in (gold - pred).items():
         errors.setdefault("missed", Counter())[text_of(key, gold_text)] += n
+        errors.setdefault("why_missed", Counter())[(key[0], _why(key, pred))] += n
     for key, n in (pred - gold).items():
         errors.setdefault("spurious", Counter())[text_of(key, body)] += n
+        errors.setdefault("why_spurious", Counter())[(key[0], _why(key, gold))] += n
+
+
+# Why a span has no exact match on the other side. A fix differs by kind: a name not found at all wants
+# knowledge (lists, vectors), one found with the wrong type wants context, one cut or run on wants boundaries.
+NOT_FOUND, WRONG_TYPE, WRONG_SPAN = "nothing there", "wrong type", "wrong span"
+WHY = (NOT_FOUND, WRONG_TYPE, WRONG_SPAN)
+
+
+def _why(key: tuple, other: Counter) -> str:
+    """`key`'s kind of error against the other side's spans: the same words with another type, overlapping
+    words, or nothing. Spans keyed by text alone (normalization moved the text) can only be told apart by type."""
+    if len(key) == 2:
+        return WRONG_TYPE if any(k[1] == key[1] and k[0] != key[0] for k in other) else NOT_FOUND
+    _, start, end = key
+    overlapping = [k for k in other if len(k) == 3 and k[1] < end and start < k[2]]
+    if any((k[1], k[2]) == (start, end) for k in overlapping):
+        return WRONG_TYPE
+    return WRONG_SPAN if overlapping else NOT_FOUND
 
 
 def evaluate_conll(path: str, recognizer=None, window: int = 1,
@@ -144,7 +164,22 @@ def format_errors(errors: dict[str, Counter], top: int) -> str:
             if listed:
                 shown = ", ".join(f"{text} ×{n}" if n > 1 else text for text, n in listed)
                 rows.append(f"{t} {title}, {sum(n for (typ, _), n in counts.items() if typ == t)} in all: {shown}")
+    rows += _why_table(errors)
     return "\n".join(rows)
+
+
+def _why_table(errors: dict[str, Counter]) -> list[str]:
+    """Missed spans by gold type and spurious ones by predicted type, split by kind of error (`_why`)."""
+    rows = []
+    for kind, title in (("why_missed", "missed, by gold type"), ("why_spurious", "spurious, by found type")):
+        counts = errors.get(kind)
+        if not counts:
+            continue
+        rows.append(f"{title:<24}" + "".join(f"{t:>6}" for t in TYPES) + f"{'all':>6}")
+        for why in WHY:
+            cells = [counts[(t, why)] for t in TYPES]
+            rows.append(f"  {why:<22}" + "".join(f"{c:>6}" for c in cells) + f"{sum(cells):>6}")
+    return rows
 
 
 def format_report(result: dict) -> str:

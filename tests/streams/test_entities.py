@@ -280,6 +280,25 @@ def test_evaluate_lists_missed_and_spurious_names(recognizer):
     text = format_errors(errors, top=5)
     assert "ORG missed (in gold, not found), 1 in all: وصل" in text
     assert "LOC spurious (found, not in gold), 1 in all: باريس" in text
+    assert errors["why_missed"] == {("ORG", "nothing there"): 1}
+    assert errors["why_spurious"] == {("LOC", "nothing there"): 1}
+
+
+def test_evaluate_tells_wrong_types_from_wrong_spans(recognizer):
+    # The tagger finds the person Emmanuel Macron. Gold calls him an organisation in one sentence, and
+    # counts his title into the name in the other.
+    name = [("إيمانويل", "B-PERS"), ("ماكرون", "I-PERS")]
+    as_org = [("وصل", "O"), ("إيمانويل", "B-ORG"), ("ماكرون", "I-ORG"), ("إلى", "O"), ("باريس", "B-LOC")]
+    titled = [("وصل", "O"), ("الرئيس", "B-PERS"), ("الفرنسي", "I-PERS"), ("إيمانويل", "I-PERS"),
+              ("ماكرون", "I-PERS"), ("إلى", "O"), ("باريس", "B-LOC")]
+    errors: dict = {}
+    evaluate_gold([with_spans(as_org), with_spans(titled), with_spans(name)], recognizer, errors=errors)
+    assert errors["why_missed"] == {("ORG", "wrong type"): 1, ("PERS", "wrong span"): 1}
+    assert errors["why_spurious"] == {("PERS", "wrong type"): 1, ("PERS", "wrong span"): 1}
+    table = format_errors(errors, top=5).splitlines()
+    assert table[-8].split() == ["missed,", "by", "gold", "type", "PERS", "LOC", "ORG", "MISC", "all"]
+    assert table[-6].split() == ["wrong", "type", "0", "0", "1", "0", "1"]
+    assert table[-5].split() == ["wrong", "span", "1", "0", "0", "0", "1"]
 
 
 def test_entity_key_matches_the_contract_check():
