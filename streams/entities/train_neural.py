@@ -24,7 +24,6 @@ from streams.entities.neural import (
     WINDOW,
     NeuralScorer,
     WordInputs,
-    dense_size,
     match_size,
 )
 from streams.entities.wordvectors import WordVectors
@@ -108,8 +107,7 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
     ngram_values = torch.tensor(flat_ngrams)
 
     vector_dim = vectors.dim if vectors is not None else 0
-    din = (cfg["embedding"] + cfg["ngram_dim"] + dense_size(classes, namelike is not None, vector_dim, inputs.vector_names)
-           + match_size(classes))
+    din = cfg["embedding"] + cfg["ngram_dim"] + inputs.dense_width + match_size(classes)
     window = cfg["window"]
     span = 2 * window + 1
 
