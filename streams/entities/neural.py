@@ -54,6 +54,11 @@ PAD, UNK = 0, 1
 # full it keeps the half read most recently (`_evict`).
 _CACHE_LIMIT = 60_000
 
+try:  # the compiled recurrence (setup.py); numpy below gives the same states when it was not built
+    from streams.entities._gru import gru as _compiled_gru
+except ImportError:  # pragma: no cover - depends on the build
+    _compiled_gru = None
+
 
 def ngram_buckets(folded: str, buckets: int) -> list[int]:
     """Hashed letter 2-4-grams of a folded word (crc32: the same in every process, unlike `hash`)."""
@@ -175,6 +180,25 @@ class WordInputs:
         return out
 
 
+def _gru_numpy(x: np.ndarray, lengths: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray, backwards: bool,
+               out: np.ndarray) -> None:
+    """`_gru.c` in numpy, for when it was not built: all sentences a position at a time (torch's gates r, z, n)."""
+    units = w_hh.shape[0]
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp)
+    state = np.zeros((len(lengths), units), dtype=np.float32)
+    for t in range(int(lengths.max(initial=0))):
+        live = np.flatnonzero(lengths > t)
+        pos = starts[live] + (lengths[live] - 1 - t if backwards else t)
+        g = state[live] @ w_hh + b_hh
+        xi = x[pos]
+        rz = 1.0 / (1.0 + np.exp(-(xi[:, :2 * units] + g[:, :2 * units])))
+        r, z = rz[:, :units], rz[:, units:]
+        n = np.tanh(xi[:, 2 * units:] + r * g[:, 2 * units:])
+        new = (1.0 - z) * n + z * state[live]
+        state[live] = new
+        out[pos] = new
+
+
 class NeuralScorer:
     """Log-probabilities of the labels for each token of a batch of sentences (numpy).
 
@@ -215,6 +239,10 @@ class NeuralScorer:
                          else hidden_w.T.copy())
         self.hidden_b = a["hidden_bias"]
         self.out_w, self.out_b = a["out_weight"].T.copy(), a["out_bias"]
+        # A bidirectional GRU over the first layer's outputs (torch's layout: gates r, z, n), if trained with one.
+        self.gru = ([(a[f"gru_weight_ih_l0{d}"].T.copy(), a[f"gru_weight_hh_l0{d}"].T.copy(),
+                      a[f"gru_bias_ih_l0{d}"], a[f"gru_bias_hh_l0{d}"]) for d in ("", "_reverse")]
+                    if "gru_weight_ih_l0" in a else None)
         self.ids: dict[str, int] = {}
         # Rows: known words' contributions at each window position (float16: half the memory, and scores
         # within a few thousandths); the last row is padding's, outside the sentence. A known word then
@@ -319,6 +347,8 @@ class NeuralScorer:
         for k in range(1, 2 * window + 1):
             h += planes[at + k - window, k]
         np.maximum(h, 0, out=h)
+        if self.gru is not None:
+            h = np.concatenate([h, self._bigru(h, lengths)], axis=1)
         if self.context:
             h2 = self._second_convolution(h, lengths)
         else:
@@ -330,6 +360,19 @@ class NeuralScorer:
         logits -= logits.max(axis=1, keepdims=True)
         logits -= np.log(np.exp(logits).sum(axis=1, keepdims=True))
         return np.split(logits, np.cumsum(lengths)[:-1])
+
+    def _bigru(self, h: np.ndarray, lengths: list[int]) -> np.ndarray:
+        """Each token's GRU states, forwards then backwards over its sentence."""
+        lengths_a = np.asarray(lengths, dtype=np.int64)
+        out = []
+        for (w_ih, w_hh, b_ih, b_hh), backwards in zip(self.gru, (False, True)):
+            x = h @ w_ih  # every token's input part at once; only the recurrence goes token by token
+            x += b_ih
+            states = np.empty((len(h), w_hh.shape[0]), dtype=np.float32)
+            (_compiled_gru or _gru_numpy)(np.ascontiguousarray(x, dtype=np.float32), lengths_a, w_hh, b_hh,
+                                          backwards, states)
+            out.append(states)
+        return np.concatenate(out, axis=1)
 
     def _second_convolution(self, h: np.ndarray, lengths: list[int]) -> np.ndarray:
         """The second layer over each token's neighbours' first-layer outputs, zeros beyond a sentence."""

@@ -283,7 +283,11 @@ def write_readme(output_dir: str, result: dict) -> None:
             f" ({result.get('neural_vocabulary', '?')} folded words × {params.get('embedding', '?')}) and hashed"
             f" letter 2-4-gram embeddings ({params.get('buckets', '?')} × {params.get('ngram_dim', '?')}), both"
             " float16, a"
-            f" convolution over {2 * params.get('window', 2) + 1} words ({params.get('hidden', '?')} units) and a"
+            f" convolution over {2 * params.get('window', 2) + 1} words ({params.get('hidden', '?')} units)"
+            + (f", a bidirectional GRU over its outputs ({params['rnn']} units each way, so that a word's scores"
+               " read its whole sentence; the recurrence runs in `_gru.c`, numpy fallback)"
+               if params.get("rnn") else "")
+            + " and a"
             + (f" second convolution over its outputs for the word and {params['context']} each side"
                if params.get("context") else " hidden layer")
             + f" ({params.get('hidden2', '?')}); its label log-probabilities, times `neural_weight`"
@@ -934,6 +938,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="words each side that the neural tagger's second layer reads of the first's outputs"
                          " (default 0: a position-wise layer; 1 gained a fifth of a point over three seeds, within"
                          " their spread: model README, nineteenth round)")
+    ap.add_argument("--neural-rnn", type=int, default=None,
+                    help="units each way of a bidirectional GRU over the neural tagger's first-layer outputs, read"
+                         " beside them by its second layer, so a word's scores see its whole sentence"
+                         f" (default {NEURAL_DEFAULTS['rnn']}; 0: none; model README, twenty-fourth round)")
     ap.add_argument("--neural-pretrain-head", choices=("own", "shared"), default=None,
                     help="own: WikiFANE's sentences get an output layer of their own in pretraining, so its"
                          f" conventions stay out of ANERcorp's (default {NEURAL_DEFAULTS['pretrain_head']})")
@@ -960,6 +968,7 @@ def main(argv: list[str] | None = None) -> int:
                    neural_weight=args.neural_weight,
                    neural_options={"epochs": args.neural_epochs, "pretrain_epochs": args.neural_pretrain_epochs,
                                    "seed": args.neural_seed, "context": args.neural_context,
+                                   "rnn": args.neural_rnn,
                                    "pretrain_head": args.neural_pretrain_head,
                                    "vector_names": None if args.neural_vector_names is None
                                    else args.neural_vector_names == "yes"},

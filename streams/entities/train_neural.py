@@ -37,7 +37,7 @@ DEFAULTS = {"embedding": 48, "ngram_dim": 32, "buckets": 1 << 15, "hidden": 96, 
             "vocabulary": 30_000, "window": WINDOW, "min_count": 2, "pretrain_epochs": 10, "epochs": 10, "lr": 2e-3,
             "dropout": 0.3, "word_dropout": 0.15, "batch": 32, "seed": 7, "classes": CLASSES,
             "namelike": True, "wordvectors": True, "context": 0, "vector_names": False,
-            "pretrain_head": "shared"}
+            "pretrain_head": "shared", "rnn": 0}
 
 
 def _encode(sentences: list[GoldSentence], labels: list[str]) -> list[tuple[list[str], list[int]]]:
@@ -120,8 +120,13 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
             self.conv = nn.Conv1d(din, cfg["hidden"], span)
             # `context` > 0: the second layer is a convolution too, over that many words each side of the
             # first one's outputs, so a word's score reads a wider window (2 * (window + context) + 1 words).
+            # `rnn` > 0: a bidirectional GRU of that many units each way runs over each sentence's
+            # first-layer outputs, and the second layer reads them beside its own: the whole sentence.
+            self.gru = (nn.GRU(cfg["hidden"], cfg["rnn"], batch_first=True, bidirectional=True)
+                        if cfg["rnn"] else None)
+            width = cfg["hidden"] + 2 * cfg["rnn"]
             self.hidden = (nn.Conv1d(cfg["hidden"], cfg["hidden2"], 2 * cfg["context"] + 1) if cfg["context"]
-                           else nn.Linear(cfg["hidden"], cfg["hidden2"]))
+                           else nn.Linear(width, cfg["hidden2"]))
             self.out = nn.Linear(cfg["hidden2"], len(labels))
             # "own": WikiFANE's sentences are scored by an output layer of their own in pretraining (dropped
             # after it), so its conventions (a title inside a name) train the shared layers, not `out`.
@@ -160,6 +165,14 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
             h = self.conv(x.t().unsqueeze(0))[0].t()  # (total - 2 * window, hidden); row r is centred at r + window
             h = torch.relu(h[at_t - window])
             h = self.drop(h)
+            if self.gru is not None:
+                padded = nn.utils.rnn.pad_sequence(torch.split(h, lengths), batch_first=True)
+                packed = nn.utils.rnn.pack_padded_sequence(padded, torch.tensor(lengths), batch_first=True,
+                                                           enforce_sorted=False)
+                out, _ = self.gru(packed)
+                out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
+                g = torch.cat([out[i, :n] for i, n in enumerate(lengths)])
+                h = torch.cat([h, self.drop(g)], dim=1)
             if cfg["context"]:
                 # Zero rows around each sentence, as tagging lays them out (neural.py).
                 at2, total2 = _layout(lengths, cfg["context"])
@@ -224,7 +237,8 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
             buckets=np.array(cfg["buckets"]), embedding=state["embedding.weight"].astype(np.float16),
             ngrams=state["ngrams.weight"].astype(np.float16), pad=state["pad"], conv_weight=state["conv.weight"],
             conv_bias=state["conv.bias"], hidden_weight=state["hidden.weight"], hidden_bias=state["hidden.bias"],
-            out_weight=state["out.weight"], out_bias=state["out.bias"])
+            out_weight=state["out.weight"], out_bias=state["out.bias"],
+            **({f"gru_{k.split('.', 1)[1]}": v for k, v in state.items() if k.startswith("gru.")}))
         sample = main_ids[:64]
         want = torch.log_softmax(model(sample), dim=1).numpy()
     # Tagging reads the saved arrays in numpy: it must score exactly as the network just trained.

@@ -25,7 +25,10 @@ def _vectors(rng):
     return WordVectors(["قال", "طرابلس", "انان", "مجلس"], rng.normal(size=(4, VECTOR_DIM)))
 
 
-@pytest.fixture(scope="module", params=["plain", "namelike", "vectors"])
+GRU_UNITS = 3
+
+
+@pytest.fixture(scope="module", params=["plain", "namelike", "vectors", "gru"])
 def network(request):
     rng = np.random.default_rng(3)
     vocabulary = ["قال", "كوفي", "طرابلس"]
@@ -44,6 +47,14 @@ def network(request):
         "out_weight": rng.normal(size=(len(LABELS), hidden2)), "out_bias": rng.normal(size=len(LABELS)),
         "namelike": np.array(int(reads_namelike)), "wordvectors": np.array(vector_dim),
     }
+    if request.param == "gru":  # a bidirectional GRU over the first layer; the second reads both
+        for d in ("", "_reverse"):
+            # Small, as trained ones are: the word table's float16 rounding stays within the tolerance.
+            arrays[f"gru_weight_ih_l0{d}"] = 0.3 * rng.normal(size=(3 * GRU_UNITS, hidden))
+            arrays[f"gru_weight_hh_l0{d}"] = rng.normal(size=(3 * GRU_UNITS, GRU_UNITS))
+            arrays[f"gru_bias_ih_l0{d}"] = rng.normal(size=3 * GRU_UNITS)
+            arrays[f"gru_bias_hh_l0{d}"] = rng.normal(size=3 * GRU_UNITS)
+        arrays["hidden_weight"] = 0.5 * rng.normal(size=(hidden2, hidden + 2 * GRU_UNITS))
     gazetteer = Gazetteer([("CITY", "طرابلس"), ("PGIVEN", "كوفي"), ("TORG", "مجلس الامن")])
     return arrays, NeuralScorer(arrays, gazetteer, namelike=namelike, vectors=vectors)
 
@@ -58,17 +69,42 @@ def _reference(arrays, scorer, words):
     match = scorer.inputs.matches([r[3] for r in inputs], [r[4] for r in inputs])
     if match is None:
         match = np.zeros((len(words), match_size(CLASSES)))
-    rows = []
+    first = []
     for i in range(len(words)):
         h = arrays["conv_bias"].copy()
         for k in range(2 * WINDOW + 1):
             j = i + k - WINDOW
             token = np.concatenate([x(words[j]), match[j]]) if 0 <= j < len(words) else arrays["pad"]
             h += arrays["conv_weight"][:, :, k] @ token
-        h2 = np.maximum(arrays["hidden_weight"] @ np.maximum(h, 0) + arrays["hidden_bias"], 0)
+        first.append(np.maximum(h, 0))
+    if "gru_weight_ih_l0" in arrays:
+        forwards = _gru_reference(arrays, "", first)
+        backwards = _gru_reference(arrays, "_reverse", first[::-1])[::-1]
+        first = [np.concatenate([h, f, b]) for h, f, b in zip(first, forwards, backwards)]
+    rows = []
+    for h in first:
+        h2 = np.maximum(arrays["hidden_weight"] @ h + arrays["hidden_bias"], 0)
         logits = arrays["out_weight"] @ h2 + arrays["out_bias"]
         rows.append(logits - np.log(np.exp(logits - logits.max()).sum()) - logits.max())
     return np.array(rows).reshape(len(words), len(LABELS))
+
+
+def _gru_reference(arrays, direction, inputs):
+    """torch.nn.GRU's equations, token by token."""
+    def sigmoid(v):
+        return 1 / (1 + np.exp(-v))
+
+    w_ih, w_hh = arrays[f"gru_weight_ih_l0{direction}"], arrays[f"gru_weight_hh_l0{direction}"]
+    b_ih, b_hh = arrays[f"gru_bias_ih_l0{direction}"], arrays[f"gru_bias_hh_l0{direction}"]
+    u = GRU_UNITS
+    state, out = np.zeros(u), []
+    for x in inputs:
+        gi, gh = w_ih @ x + b_ih, w_hh @ state + b_hh
+        r, z = sigmoid(gi[:u] + gh[:u]), sigmoid(gi[u:2 * u] + gh[u:2 * u])
+        n = np.tanh(gi[2 * u:] + r * gh[2 * u:])
+        state = (1 - z) * n + z * state
+        out.append(state)
+    return out
 
 
 def test_batched_scores_match_the_network_token_by_token(network):
@@ -178,3 +214,27 @@ def test_invalid_text_still_scores(network):
     _, scorer = network
     scores = scorer.log_probabilities([["\ud800", "كوفي\udfff", "\x00"]])[0]  # lone surrogates, a NUL
     assert scores.shape == (3, 9) and np.isfinite(scores).all()
+
+
+def test_compiled_gru_is_built_and_matches_numpy():
+    """The compiled recurrence (setup.py) must give the numpy fallback's states, both ways, one-token and
+    empty sentences included."""
+    from streams.entities import neural
+
+    assert neural._compiled_gru is not None, "streams/entities/_gru.c was not built: `pip install -e .` compiles it"
+    rng = np.random.default_rng(5)
+    units = 4
+    lengths = np.array([5, 1, 0, 12, 3], dtype=np.int64)
+    x = rng.normal(size=(int(lengths.sum()), 3 * units)).astype(np.float32)
+    w_hh = rng.normal(size=(units, 3 * units)).astype(np.float32)
+    b_hh = rng.normal(size=3 * units).astype(np.float32)
+    for backwards in (False, True):
+        compiled = np.full((len(x), units), np.nan, dtype=np.float32)
+        fallback = np.full((len(x), units), np.nan, dtype=np.float32)
+        neural._compiled_gru(x, lengths, w_hh, b_hh, backwards, compiled)
+        neural._gru_numpy(x, lengths, w_hh, b_hh, backwards, fallback)
+        np.testing.assert_allclose(compiled, fallback, rtol=1e-5, atol=1e-6)
+    # The last token of the second sentence (one token) read no state: its own input alone.
+    assert not np.allclose(compiled[5], compiled[4])
+    with pytest.raises(ValueError):
+        neural._compiled_gru(x, lengths, w_hh, b_hh, False, np.empty((3, units), dtype=np.float32))

@@ -23,8 +23,9 @@ def _sentences():
     return out
 
 
-@pytest.mark.parametrize("context", [0, 1], ids=["position-wise", "context-convolution"])
-def test_trained_network_saves_arrays_that_tag_as_it_does(tmp_path, context):
+@pytest.mark.parametrize("context,rnn", [(0, 0), (1, 0), (0, 4)],
+                         ids=["position-wise", "context-convolution", "bidirectional-gru"])
+def test_trained_network_saves_arrays_that_tag_as_it_does(tmp_path, context, rnn):
     from streams.entities.train_neural import train_neural
 
     gazetteer_file = tmp_path / "gazetteer.tsv.gz"
@@ -32,12 +33,13 @@ def test_trained_network_saves_arrays_that_tag_as_it_does(tmp_path, context):
 
     with gzip.open(gazetteer_file, "wt", encoding="utf-8") as f:
         f.write("CITY\tالقاهره\nCITY\tطرابلس\nPGIVEN\tكوفي\n")
-    stats = train_neural(str(tmp_path), _sentences(), _sentences()[:6], LABELS, None, epochs=30,
+    stats = train_neural(str(tmp_path), _sentences(), _sentences()[:6], LABELS, None, epochs=60 if rnn else 30,
                          pretrain_epochs=1, hidden=16, hidden2=8, embedding=8, ngram_dim=8, buckets=512,
-                         batch=8, context=context)  # raises if numpy tagging differs from the network
+                         batch=8, context=context, rnn=rnn)  # raises if numpy tagging differs from the network
     assert stats["neural_tokens"] > 100
     scorer = NeuralScorer.load(str(tmp_path), Gazetteer.load(str(tmp_path)))
     assert scorer.context == context
+    assert (scorer.gru is not None) == bool(rnn)
     sentence = ["قال", "عمرو", "موسى", "في", "جنيف", "أمس"]
     scores = scorer.log_probabilities([sentence])[0]
     labels = [LABELS[k] for k in np.argmax(scores, axis=1)]
