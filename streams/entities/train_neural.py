@@ -127,8 +127,8 @@ def _train(torch, nn, cfg: dict, model_dir: str, sentences: list[GoldSentence], 
             # first-layer outputs, and the second layer reads them beside its own: the whole sentence.
             self.gru = (nn.GRU(cfg["hidden"], cfg["rnn"], batch_first=True, bidirectional=True)
                         if cfg["rnn"] else None)
-            width = cfg["hidden"] + 2 * cfg["rnn"]
-            self.hidden = (nn.Conv1d(cfg["hidden"], cfg["hidden2"], 2 * cfg["context"] + 1) if cfg["context"]
+            width = cfg["hidden"] + 2 * cfg["rnn"]  # what the second layer reads, either kind
+            self.hidden = (nn.Conv1d(width, cfg["hidden2"], 2 * cfg["context"] + 1) if cfg["context"]
                            else nn.Linear(width, cfg["hidden2"]))
             self.out = nn.Linear(cfg["hidden2"], len(labels))
             # "own": WikiFANE's sentences are scored by an output layer of their own in pretraining (dropped

@@ -23,8 +23,8 @@ def _sentences():
     return out
 
 
-@pytest.mark.parametrize("context,rnn", [(0, 0), (1, 0), (0, 4)],
-                         ids=["position-wise", "context-convolution", "bidirectional-gru"])
+@pytest.mark.parametrize("context,rnn", [(0, 0), (1, 0), (0, 4), (1, 4)],
+                         ids=["position-wise", "context-convolution", "bidirectional-gru", "gru-and-convolution"])
 def test_trained_network_saves_arrays_that_tag_as_it_does(tmp_path, context, rnn):
     from streams.entities.train_neural import train_neural
 
