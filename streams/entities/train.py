@@ -879,16 +879,16 @@ def write_readme(output_dir: str, result: dict) -> None:
          "with all three."),
         ("- Twenty-fifth round, nothing shipped (no code changed): the twenty-second round's three options and the"
          " twenty-fourth's GRU together (`--neural-context 1 --neural-pretrain-head own --neural-vector-names yes "
-         '--neural-rnn 32`), each about a quarter of a point on the holdouts alone. Two seeds × three 20% holdouts'
-         ' (start / end / middle), holdout / dev by the same models: seed 7 0.8206 / 0.8099 / 0.7295, mean 0.7867,'
+         "--neural-rnn 32`), each about a quarter of a point on the holdouts alone. Two seeds × three 20% holdouts"
+         " (start / end / middle), holdout / dev by the same models: seed 7 0.8206 / 0.8099 / 0.7295, mean 0.7867,"
          " dev 0.7590 (0.7817 / 0.7528 as shipped, 0.7854 / 0.7605 for the twenty-second round's design, 0.7841 / "
-         '0.7610 for the GRU); seed 11 0.8184 / 0.8060 / 0.7264, mean 0.7836, dev 0.7585 (0.7822 / 0.7527, 0.7856 '
-         '/ 0.7581, 0.7835 / 0.7548). The gains do not add up: means 0.7851 / 0.7588 against 0.7855 / 0.7593 and '
-         '0.7838 / 0.7579 for the two alone. Full models (all of train, the shipped word vectors), dev: seed 7 '
-         '0.7634 (LOC 0.877, MISC 0.520, ORG 0.655, PERS 0.813), seed 11 0.7662, against 0.776 / 0.761 for the '
-         'shipped design, 0.7715 / 0.7691 and 0.7713 / 0.7716 for the two alone; the seed-7 network with the '
+         "0.7610 for the GRU); seed 11 0.8184 / 0.8060 / 0.7264, mean 0.7836, dev 0.7585 (0.7822 / 0.7527, 0.7856 "
+         "/ 0.7581, 0.7835 / 0.7548). The gains do not add up: means 0.7851 / 0.7588 against 0.7855 / 0.7593 and "
+         "0.7838 / 0.7579 for the two alone. Full models (all of train, the shipped word vectors), dev: seed 7 "
+         "0.7634 (LOC 0.877, MISC 0.520, ORG 0.655, PERS 0.813), seed 11 0.7662, against 0.776 / 0.761 for the "
+         "shipped design, 0.7715 / 0.7691 and 0.7713 / 0.7716 for the two alone; the seed-7 network with the "
          "shipped one 0.7737. Network training 720-930 s with two trainings sharing two cores. The sample's names "
-         'as with the shipped model (`حفتر`, `خلوصي أكار` and `حكومة الوفاق` outside).'),
+         "as with the shipped model (`حفتر`, `خلوصي أكار` and `حكومة الوفاق` outside)."),
         "- ANERcorp leaves `حكومة X` outside entities, so the model does too (e.g. حكومة الوفاق).",
         ("- Geocoding: a country's coordinates are its capital's; an ambiguous place takes the reading in the"
          " country the article votes for (countries named ×3, demonyms such as الليبية and unambiguous places ×1),"
