@@ -229,6 +229,31 @@ def test_a_name_cut_after_a_link_word_is_completed(words, labels, want):
     assert _complete_names(words.split(), labels.split()) == want.split()
 
 
+@pytest.mark.parametrize("text, labels, want", [
+    ("عبدالرحيم محمد حسين قال", "B-PERS B-PERS I-PERS O", "B-PERS I-PERS I-PERS O"),  # one man, split
+    ("اشرف غاني احمد ضاي", "B-PERS I-PERS B-PERS I-PERS", "B-PERS I-PERS I-PERS I-PERS"),  # غاني: not "Ghanaian" here
+    ("بوش وبلير", "B-PERS B-PERS", "B-PERS B-PERS"),  # two people, joined by و
+    ("دروجبا بالكولومبي", "B-PERS B-PERS", "B-PERS B-PERS"),  # a preposition's letter: maybe two
+    ("فوزية الحربي\nتحية افتخار", "B-PERS I-PERS B-PERS I-PERS", "B-PERS I-PERS B-PERS I-PERS"),  # a line apart
+    ("الحربي ، محمد", "B-PERS O B-PERS", "B-PERS O B-PERS"),
+    ("الشيخ محمد", "B-PERS B-PERS", "B-PERS B-PERS"),  # a title tagged alone stays apart
+    ("المحامي محمد", "B-PERS B-PERS", "B-PERS I-PERS"),  # ... but only words the lists call titles
+    ("روسيا بريطانيا", "B-LOC B-LOC", "B-LOC B-LOC"),  # only people's names
+])
+def test_a_person_split_in_two_is_joined(text, labels, want):
+    from streams.entities.recognizer import _gaps, _join_people, _sentences
+
+    spans, words = _sentences(text)
+    spans, words = [s for sent in spans for s in sent], [w for sent in words for w in sent]
+    got = _join_people(words, labels.split(), _gaps(text, spans), {"الشيخ"}.__contains__)
+    assert got == want.split()
+
+
+def test_the_stage_joins_a_four_part_name_the_tagger_splits(recognizer):
+    article = recognizer(normalize(Article(body="وقال وزير الدفاع السوداني عبدالرحيم محمد حسين إن القوات ستبقى .")))
+    assert [(m.type, m.text) for m in article.entities] == [("PERS", "عبدالرحيم محمد حسين")]
+
+
 def test_names_with_abd_written_joined_or_apart_are_one_group(recognizer):
     article = recognizer(normalize(Article(body=(
         "استقبل الملك سلمان بن عبد العزيز آل سعود الرئيس اليمني عبد ربه منصور هادي في الرياض . "
