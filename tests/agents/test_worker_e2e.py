@@ -1,6 +1,7 @@
 """End to end on the real embedded broker: a real worker process, librdkafka as the independent client."""
 import base64
 import re
+import time
 
 import orjson
 import pytest
@@ -81,4 +82,10 @@ def test_good_and_bad_messages_flow_and_the_worker_survives(broker_port, start_w
     assert _counter(metrics, "khabar_deadletter_total") == len(bad)
     assert _counter(metrics, "khabar_deadletter_total", reason="oversized") == 1
     assert _counter(metrics, "khabar_stage_duration_seconds_count", stage="entities") == len(good) + 1
+    # The lag gauge comes from a check every few seconds (`lag_interval_s`), whose first answer can wait
+    # on the group's join; the messages above can all be through before it.
+    deadline = time.time() + 20
+    while not re.search(r"^khabar_consumer_lag_messages\{", metrics, re.M) and time.time() < deadline:
+        time.sleep(0.5)
+        metrics = worker.metrics()
     assert re.search(r"^khabar_consumer_lag_messages\{", metrics, re.M)
