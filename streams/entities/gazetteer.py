@@ -61,6 +61,10 @@ class Gazetteer:
     def word_classes(self, folded: str) -> set[str]:
         return self.classes.get(folded, set())
 
+    def heads(self) -> frozenset[str]:
+        """Titles and nationalities (`الشيخ`, `الهندي`): words that stand before a person's name, outside it."""
+        return frozenset(w for w, classes in self.classes.items() if classes & {"TPERS", "DEMONYM"})
+
     def starts(self, folded: str, stems: list[str]) -> tuple[tuple[str, bool], ...]:
         """The readings of a word (as is, or proclitic-stripped) that begin a multi-word list entry."""
         trie = self.trie

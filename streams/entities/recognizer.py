@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Container
 
 import numpy as np
 
@@ -37,22 +37,23 @@ _EDGE_PUNCT = set(" \t\n\u00a0؛،.,:;!?\"'«»“”‘’()[]{}-–—…/\\|*
 # أبو / أبي (father of), عبد (servant of).
 _NAME_LINKS = frozenset({"بن", "ابن", "بنت", "ال", "ابو", "ابي", "عبد"})
 _NAME_STARTS = frozenset({"ابن", "ابو", "عبد"})  # the links a name may begin with (ابن سينا, أبو مازن)
-_HEAD_CLASSES = frozenset({"TPERS", "DEMONYM"})
 
 
-def _join_people(folded: list[str], labels: list[str], gaps: list[str], heads: Callable[[str], bool]) -> list[str]:
+def _join_people(folded: list[str], labels: list[str], text: str, sent: list[tuple[int, int]],
+                 heads: Container[str]) -> list[str]:
     """A person's name that starts on the word after another person's name goes on the first one:
     `عبدالرحيم` | `محمد حسين` is one man; the tagger splits long names (four-part Arab names, `بان كي مون`).
     ANERcorp train puts two people side by side at 155 of its 2,367 person starts, 138 of them on a word
     that begins with a letter a proclitic is spelt with (`وكوفي`, `لزيدان`: and, for); most of the other
     17 are one name split by an annotation slip (`محمد/B زيدان/B`, `نصر/B الله/B`). So not before such a
     letter (a clitic or a name, `بشير`: we cannot tell here), nor over a line break or punctuation
-    (`gaps[i]`: the text before word i), nor after a title or a nationality tagged alone (`heads`:
+    (`sent`: the words' offsets in `text`), nor after a title or a nationality tagged alone (`heads`:
     `الشيخ`, `الهندي`), which ANERcorp leaves outside the name it stands before (but `أشرف غاني` | `أحمد
     ضاي` is one man: غاني is also Ghanaian)."""
     for i in range(1, len(labels)):
         if (labels[i] == "B-PERS" and labels[i - 1].endswith("-PERS") and folded[i][:1] not in _CLITIC_LETTERS
-                and gaps[i] == " " and not (labels[i - 1] == "B-PERS" and heads(folded[i - 1]))):
+                and text[sent[i - 1][1]:sent[i][0]] == " "
+                and not (labels[i - 1] == "B-PERS" and folded[i - 1] in heads)):
             labels[i] = "I-PERS"
     return labels
 
@@ -114,6 +115,7 @@ class EntityRecognizer:
         # (0) and organisations' last words cost F1 on runs of held-out sentences (model README).
         self.propagate_parts = {"PERS": (-1,)}
         self.join_people = True
+        self.heads = self.gazetteer.heads()  # titles and nationalities, which a joined name may not start with
 
     def __call__(self, article: Article) -> Article:
         seen: set[str] = set()
@@ -157,8 +159,7 @@ class EntityRecognizer:
         if self.propagate:
             all_labels = self._propagate([_spelled(f, p[3]) for f, p in zip(folded, parts)], all_labels)
         if self.join_people:
-            all_labels = [_join_people(f, labels, _gaps(p[1], p[2]), self._is_head)
-                          for f, labels, p in zip(folded, all_labels, parts)]
+            all_labels = [_join_people(f, labels, p[1], p[2], self.heads) for f, labels, p in zip(folded, all_labels, parts)]
         all_labels = [_complete_names(f, labels) for f, labels in zip(folded, all_labels)]
         for (field, text, sent, words), labels, folded_words in zip(parts, all_labels, folded):
             seen_words.update(folded_words)
@@ -234,10 +235,6 @@ class EntityRecognizer:
                     continue
                 found.setdefault((part,), set()).add(kind)
 
-    def _is_head(self, folded_word: str) -> bool:
-        """A title or a nationality: words that stand before a person's name, outside it."""
-        return not self.gazetteer.word_classes(folded_word).isdisjoint(_HEAD_CLASSES)
-
     def _known(self, key: str) -> bool:
         return bool(self.gazetteer.word_classes(key)) or key in self.geocoder.places or _in_trie(self.gazetteer.trie, key)
 
@@ -309,11 +306,6 @@ def _sentences(text: str) -> tuple[list[list[tuple[int, int]]], list[list[str]]]
 
 
 _CLITIC_LETTERS = "وفبلك"
-
-
-def _gaps(text: str, sent: list[tuple[int, int]]) -> list[str]:
-    """The text before each word of a sentence, from the end of the word before it."""
-    return [""] + [text[a[1]:b[0]] for a, b in zip(sent, sent[1:])]
 
 
 def _spelled(folded: list[str], words: list[str]) -> list[str]:

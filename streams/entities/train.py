@@ -184,8 +184,7 @@ def train(output_dir: str = DEFAULT_MODEL_DIR, train_path: str = ANERCORP_TRAIN,
                             word_vectors=WordVectors.load(output_dir))
     taught = sentences
     if appositive_commas:
-        heads = {w for w, c in features.gazetteer.classes.items() if c & {"TPERS", "DEMONYM"}}
-        taught = sentences + with_appositive_commas(sentences, heads)
+        taught = sentences + with_appositive_commas(sentences, features.gazetteer.heads())
     n_tokens = add_sentences(trainer, features, taught, lexical_dropout)
     titles = frozenset() if wikifane_titles else _titles_train_leaves_out(features.gazetteer, sentences)
     extra = 0
