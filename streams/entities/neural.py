@@ -59,6 +59,12 @@ try:  # the compiled recurrence (setup.py); numpy below gives the same states wh
 except ImportError:  # pragma: no cover - depends on the build
     _compiled_gru = None
 
+try:  # the compiled first-layer sums and n-gram hashes (setup.py); numpy and Python below give the same
+    from streams.entities._neural import ngram_buckets as _compiled_buckets
+    from streams.entities._neural import window as _compiled_window
+except ImportError:  # pragma: no cover - depends on the build
+    _compiled_buckets = _compiled_window = None
+
 
 def ngram_buckets(folded: str, buckets: int) -> list[int]:
     """Hashed letter 2-4-grams of a folded word (crc32: the same in every process, unlike `hash`)."""
@@ -66,6 +72,16 @@ def ngram_buckets(folded: str, buckets: int) -> list[int]:
     # surrogatepass: a lone surrogate (invalid text, but a str all the same) hashes instead of raising.
     return [zlib.crc32(w[i:i + n].encode("utf-8", "surrogatepass")) % buckets
             for n in (2, 3, 4) for i in range(len(w) - n + 1)]
+
+
+def bucket_arrays(words: list[str], buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """`ngram_buckets` of many words: all of them in one int64 array, word after word, and each one's count."""
+    if _compiled_buckets is not None:
+        flat, sizes = _compiled_buckets(words, buckets)
+        return np.frombuffer(flat, dtype=np.int64), np.frombuffer(sizes, dtype=np.int64)
+    lists = [ngram_buckets(w, buckets) for w in words]
+    return (np.fromiter((b for bs in lists for b in bs), dtype=np.int64),
+            np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
 
 
 def _laid_out(lengths: list[int], pad: int) -> tuple[np.ndarray, int]:
@@ -112,6 +128,13 @@ class WordInputs:
         """`__call__` for many words: vocabulary indexes, n-gram buckets, dense features (one array), folded
         forms and the list entries each may start (the name-likeness of all of them in one numpy pass).
         `analysis_of(word)`: a word's `_analyse` if already made (the CRF's features), else None."""
+        index, cores, dense, folded, starts = self.batch_cores(words, analysis_of)
+        return index, [ngram_buckets(c, self.buckets) for c in cores], dense, folded, starts
+
+    def batch_cores(self, words: list[str], analysis_of=None
+                    ) -> tuple[list[int], list[str], np.ndarray, list[str], list[tuple]]:
+        """`batch`, with the forms whose letter n-grams are read (`bucket_arrays` hashes them all at once)
+        in place of their buckets."""
         rows = [self._word(w, analysis_of(w) if analysis_of else None) for w in words]
         dense = np.array([r[2] for r in rows], dtype=np.float32).reshape(len(rows), -1)
         if self.namelike is not None:
@@ -154,7 +177,7 @@ class WordInputs:
         if self.outside_words is not None:
             dense[base + 2] = float(self.outside_words.covers(f, stems))
         name_core = core if shape == "A" and len(core) > 2 else None  # what the name-likeness classifier reads
-        return (index, ngram_buckets(core, self.buckets), dense, f, self.gazetteer.starts(f, stems), name_core,
+        return (index, core, dense, f, self.gazetteer.starts(f, stems), name_core,
                 (f, *stems))  # the keys the word's vector is looked up by, in `batch`
 
     def matches(self, folded: list[str], starts: list[tuple]) -> np.ndarray | None:
@@ -281,11 +304,12 @@ class NeuralScorer:
             rows = list(map(ids.get, words))
             new = list(dict.fromkeys(w for w, r in zip(words, rows) if r is None))
         first = len(ids)
-        index, buckets, dense, folded, starts = self.inputs.batch(new, analysis_of)
-        sizes = np.fromiter(map(len, buckets), dtype=np.intp, count=len(buckets))
-        ngram_sums = np.add.reduceat(self.ngrams[[b for bs in buckets for b in bs]],
-                                     np.concatenate([[0], np.cumsum(sizes)[:-1]]))
-        x = np.concatenate([self.embedding[index], ngram_sums / sizes[:, None], dense], axis=1)
+        index, cores, dense, folded, starts = self.inputs.batch_cores(new, analysis_of)
+        flat, sizes = bucket_arrays(cores, self.inputs.buckets)
+        ngram_sums = np.add.reduceat(self.ngrams[flat], np.concatenate([[0], np.cumsum(sizes)[:-1]]))
+        # float32 throughout, as the network was trained: an int64 divisor made x, and so the product,
+        # float64, which took eight times as long (a twelfth of the entity stage).
+        x = np.concatenate([self.embedding[index], ngram_sums / sizes[:, None].astype(np.float32), dense], axis=1)
         self.table[first:first + len(new)] = x @ self.conv_word
         for k, w in enumerate(new, start=first):
             ids[w] = k
@@ -331,21 +355,10 @@ class NeuralScorer:
         padded[at] = rows
         self.batches += 1
         self.last_used[rows] = self.batches
-        planes = self.table[padded].astype(np.float32)
+        h = self._first_layer(padded, at)
         if matches is None:
             matches = self._matches(sentences, rows)
-        begin = 0
-        for m, found in zip(lengths, matches):
-            if found:
-                match = self.inputs.match_vectors(m, found)
-                hit = match.any(axis=1)
-                if hit.any():
-                    planes[at[begin:begin + m][hit]] += match[hit] @ self.conv_match
-            begin += m
-        planes = planes.reshape(len(planes), -1, self.hidden)
-        h = planes[at - window, 0] + self.conv_bias
-        for k in range(1, 2 * window + 1):
-            h += planes[at + k - window, k]
+        self._add_matches(h, matches, lengths, at, total)
         np.maximum(h, 0, out=h)
         if self.gru is not None:
             h = np.concatenate([h, self._bigru(h, lengths)], axis=1)
@@ -360,6 +373,42 @@ class NeuralScorer:
         logits -= logits.max(axis=1, keepdims=True)
         logits -= np.log(np.exp(logits).sum(axis=1, keepdims=True))
         return np.split(logits, np.cumsum(lengths)[:-1])
+
+    def _first_layer(self, padded: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """Each token's first-layer sum before its list matches: the bias plus, at each window position, the
+        table row of the word standing there (padding's row beyond a sentence)."""
+        positions = 2 * self.window + 1
+        if _compiled_window is not None:
+            h = np.empty((len(at), self.hidden), dtype=np.float32)
+            _compiled_window(self.table, padded, at, positions, self.conv_bias, h)
+            return h
+        planes = self.table[padded].astype(np.float32).reshape(len(padded), positions, self.hidden)
+        h = planes[at - self.window, 0] + self.conv_bias
+        for k in range(1, positions):
+            h += planes[at + k - self.window, k]
+        return h
+
+    def _add_matches(self, h: np.ndarray, matches: list, lengths: list[int], at: np.ndarray, total: int) -> None:
+        """Add the multi-word list matches' contributions: a matched token at layout position p reaches, at
+        window position k, the token centred at p + window - k (if one is there: not padding)."""
+        token_at = None
+        begin = 0
+        positions = 2 * self.window + 1
+        for m, found in zip(lengths, matches):
+            if found:
+                match = self.inputs.match_vectors(m, found)
+                hit = match.any(axis=1)
+                if hit.any():
+                    if token_at is None:
+                        token_at = np.full(total, -1)
+                        token_at[at] = np.arange(len(at))
+                    reach = (match[hit] @ self.conv_match).reshape(-1, positions, self.hidden)
+                    where = at[begin:begin + m][hit]
+                    for k in range(positions):
+                        centre = token_at[where + self.window - k]
+                        inside = centre >= 0
+                        np.add.at(h, centre[inside], reach[inside, k])
+            begin += m
 
     def _bigru(self, h: np.ndarray, lengths: list[int]) -> np.ndarray:
         """Each token's GRU states, forwards then backwards over its sentence."""

@@ -469,6 +469,26 @@ def test_name_likeness_in_batches_is_the_same_as_one_by_one(recognizer):
     assert {w: model.features(w) for w in words} == one_by_one
 
 
+def test_name_likeness_probabilities_are_remembered_and_stay_right_when_the_memo_fills(recognizer, monkeypatch):
+    import streams.entities.namelike as namelike
+
+    model = namelike.NameLikeness.load(recognizer.model_dir)
+    words = ["تروتنيف", "بعقوبة", "الحكومة", "المراكشي", "سولانا", "الاجتماع", "ميركل", "فالنسيا", "اوبك", "كان"]
+    expected = np.array([model.probabilities(w) for w in words])
+    monkeypatch.setattr(namelike, "_MEMO_LIMIT", 4)
+    model = namelike.NameLikeness.load(recognizer.model_dir)  # a table of 4 rows
+    model.prefetch(words[:3])
+    computed = []
+    original = model._logits_batch
+    monkeypatch.setattr(model, "_logits_batch", lambda ws: computed.extend(ws) or original(ws))
+    np.testing.assert_allclose(model.probabilities_batch(words[:3] + words[:1]), expected[[0, 1, 2, 0]])
+    assert computed == []  # all three were remembered from the prefetch
+    for k in range(0, len(words), 3):  # batches that overflow the table, repeats inside a batch
+        batch = words[k:k + 3] + words[k:k + 1]
+        np.testing.assert_allclose(model.probabilities_batch(batch), expected[[*range(k, k + len(batch) - 1), k]])
+    np.testing.assert_allclose(model.probabilities_batch(words), expected)  # more words than rows
+
+
 def test_compiled_viterbi_is_built_and_matches_numpy(recognizer):
     """The compiled loop (setup.py) must give numpy's labels, ties and empty sentences included."""
     import numpy as np

@@ -107,8 +107,21 @@ def _gru_reference(arrays, direction, inputs):
     return out
 
 
-def test_batched_scores_match_the_network_token_by_token(network):
-    arrays, scorer = network
+@pytest.fixture(params=["compiled", "python"])
+def build(request, monkeypatch):
+    """Run a test with the compiled loops (`_neural.c`) and again with the numpy/Python fallback."""
+    from streams.entities import neural
+
+    if request.param == "python":
+        monkeypatch.setattr(neural, "_compiled_window", None)
+        monkeypatch.setattr(neural, "_compiled_buckets", None)
+    return request.param
+
+
+def test_batched_scores_match_the_network_token_by_token(network, build):
+    arrays, full = network
+    # A fresh scorer, so that the words' table rows are worked out by the build under test.
+    scorer = NeuralScorer(arrays, full.inputs.gazetteer, namelike=full.inputs.namelike, vectors=full.inputs.vectors)
     sentences = [["قال", "كوفي", "أنان", "في", "طرابلس"], ["لطرابلس"], [], ["كوفي", "قال"],
                  ["قرار", "مجلس", "الأمن", "اليوم"]]
     got = scorer.log_probabilities(sentences)
@@ -198,8 +211,9 @@ def test_a_full_cache_keeps_the_words_read_most_recently(network, monkeypatch):
     scorer.log_probabilities([rare])
     scorer.log_probabilities([common])  # read again: now the most recent
     computed = []
-    original = scorer.inputs.batch
-    monkeypatch.setattr(scorer.inputs, "batch", lambda words, *a: computed.extend(words) or original(words, *a))
+    original = scorer.inputs.batch_cores
+    monkeypatch.setattr(scorer.inputs, "batch_cores",
+                        lambda words, *a: computed.extend(words) or original(words, *a))
     scorer.log_probabilities([late])  # 9 words > 8: half the table (4 rows) is kept
     assert computed == late
     assert set(common) <= set(scorer.ids) and len(scorer.ids) == 4 + 3
@@ -214,6 +228,48 @@ def test_invalid_text_still_scores(network):
     _, scorer = network
     scores = scorer.log_probabilities([["\ud800", "كوفي\udfff", "\x00"]])[0]  # lone surrogates, a NUL
     assert scores.shape == (3, 9) and np.isfinite(scores).all()
+
+
+def test_compiled_ngram_hashes_are_built_and_match_python():
+    """The compiled letter n-gram hashes (`_neural.c`) must be `ngram_buckets`' exactly: the network was
+    trained on those buckets. Invalid text (lone surrogates, NUL) and characters beyond the BMP included."""
+    from streams.entities import neural
+
+    assert neural._compiled_buckets is not None, "streams/entities/_neural.c was not built: `pip install -e .`"
+    words = ["كوفي", "لطرابلس", "", "a", "ab", "Geneva", "\ud800x", "كوفي\udfff", "\x00", "😀ب", "\U0010ffff"]
+    for buckets in (1 << 15, 97, 1, 1 << 40):
+        flat, sizes = neural.bucket_arrays(words, buckets)
+        assert sizes.tolist() == [len(ngram_buckets(w, buckets)) for w in words]
+        assert flat.tolist() == [b for w in words for b in ngram_buckets(w, buckets)]
+    with pytest.raises(ValueError):
+        neural._compiled_buckets(words, 0)
+    with pytest.raises(TypeError):
+        neural._compiled_buckets([b"bytes"], 97)
+
+
+def test_compiled_window_sums_are_built_and_match_numpy():
+    """Each token's sum of its window's float16 table rows, as numpy computes it; rows or windows outside
+    the table or the layout are refused, not read."""
+    from streams.entities import neural
+
+    assert neural._compiled_window is not None, "streams/entities/_neural.c was not built: `pip install -e .`"
+    rng = np.random.default_rng(11)
+    positions, hidden = 5, 13  # not a multiple of 8: the vector loop's tail too
+    table = rng.normal(size=(7, positions * hidden)).astype(np.float16)
+    table[6] = 0  # padding's row
+    padded = np.array([6, 6, 0, 3, 5, 6, 6, 1, 6, 6], dtype=np.int64)  # two sentences: 3 tokens, 1 token
+    at = np.array([2, 3, 4, 7], dtype=np.int64)
+    bias = rng.normal(size=hidden).astype(np.float32)
+    got = np.full((len(at), hidden), np.nan, dtype=np.float32)
+    neural._compiled_window(table, padded, at, positions, bias, got)
+    planes = table[padded].astype(np.float32).reshape(len(padded), positions, hidden)
+    expected = bias + sum(planes[at + k - 2, k] for k in range(positions))
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+    for bad_rows, bad_at in ((np.where(padded == 1, 7, padded), at), (padded, np.array([1], dtype=np.int64))):
+        with pytest.raises(ValueError):
+            neural._compiled_window(table, bad_rows, bad_at, positions, bias, np.empty((len(bad_at), hidden), np.float32))
+    with pytest.raises(ValueError):
+        neural._compiled_window(table, padded, at, 4, bias, got)  # an even window
 
 
 def test_compiled_gru_is_built_and_matches_numpy():
