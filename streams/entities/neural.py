@@ -389,26 +389,37 @@ class NeuralScorer:
         return h
 
     def _add_matches(self, h: np.ndarray, matches: list, lengths: list[int], at: np.ndarray, total: int) -> None:
-        """Add the multi-word list matches' contributions: a matched token at layout position p reaches, at
-        window position k, the token centred at p + window - k (if one is there: not padding)."""
-        token_at = None
+        """Add the multi-word list matches' contributions, all the batch's at once: a matched token at layout
+        position p reaches, at window position k, the token centred at p + window - k (if one is there: not
+        padding). The same cells as `WordInputs.match_vectors` sets, sentence by sentence."""
+        width, class_at = len(self.inputs.classes), self.inputs.class_at
+        tokens: list[int] = []
+        columns: list[int] = []
         begin = 0
-        positions = 2 * self.window + 1
         for m, found in zip(lengths, matches):
-            if found:
-                match = self.inputs.match_vectors(m, found)
-                hit = match.any(axis=1)
-                if hit.any():
-                    if token_at is None:
-                        token_at = np.full(total, -1)
-                        token_at[at] = np.arange(len(at))
-                    reach = (match[hit] @ self.conv_match).reshape(-1, positions, self.hidden)
-                    where = at[begin:begin + m][hit]
-                    for k in range(positions):
-                        centre = token_at[where + self.window - k]
-                        inside = centre >= 0
-                        np.add.at(h, centre[inside], reach[inside, k])
+            for start, end, classes, _ in found:
+                for c in classes:
+                    k = class_at.get(c)
+                    if k is not None:
+                        tokens.append(begin + start)
+                        columns.append(k)
+                        tokens.extend(range(begin + start + 1, begin + end))
+                        columns.extend([width + k] * (end - start - 1))
             begin += m
+        if not tokens:
+            return
+        hit, row = np.unique(tokens, return_inverse=True)
+        match = np.zeros((len(hit), 2 * width), dtype=np.float32)
+        match[row, columns] = 1.0
+        positions = 2 * self.window + 1
+        reach = (match @ self.conv_match).reshape(len(hit), positions, self.hidden)
+        token_at = np.full(total, -1)
+        token_at[at] = np.arange(len(at))
+        where = at[hit]
+        for k in range(positions):
+            centre = token_at[where + self.window - k]  # distinct for one k: a plain indexed add is enough
+            inside = centre >= 0
+            h[centre[inside]] += reach[inside, k]
 
     def _bigru(self, h: np.ndarray, lengths: list[int]) -> np.ndarray:
         """Each token's GRU states, forwards then backwards over its sentence."""
