@@ -17,6 +17,15 @@
  *   bias       float32 (H)
  *   out        float32, writable (n x H): bias + sum over k of table[rows[at + k - w], block k]
  *
+ * to_half(): float32 values written into float16 storage (round to nearest even, as numpy's astype),
+ * eight at a time with F16C; numpy converts one value at a time, and a batch's new table rows took as long to
+ * convert as to compute.
+ *
+ * to_half(src, dst) -> bool
+ *   src        float32, C-contiguous
+ *   dst        float16, C-contiguous, writable, as many values
+ *   returns    False, writing nothing, when the CPU has no F16C (the caller converts with numpy)
+ *
  * ngram_buckets(): the hashed letter 2-4-grams of each new word, as `neural.ngram_buckets` gives them
  * (crc32 of the UTF-8 bytes, surrogates passed through, modulo the number of buckets); building each
  * n-gram as a Python string to hash it was a twentieth of the entity stage.
@@ -69,6 +78,45 @@ __attribute__((target("avx,f16c"))) static void add_f16c(float *acc, const uint1
 }
 #endif
 
+static int have_f16c = 0;
+
+#ifdef HAVE_F16C_PATH
+__attribute__((target("avx,f16c"))) static void convert_f16c(const float *src, uint16_t *dst, Py_ssize_t count) {
+    Py_ssize_t j = 0;
+    for (; j + 8 <= count; j += 8)
+        _mm_storeu_si128((__m128i *)(dst + j), _mm256_cvtps_ph(_mm256_loadu_ps(src + j), _MM_FROUND_TO_NEAREST_INT));
+    if (j < count) {  /* the tail, through a zero-padded block of eight */
+        float tail[8] = {0};
+        uint16_t out[8];
+        memcpy(tail, src + j, sizeof(float) * (count - j));
+        _mm_storeu_si128((__m128i *)out, _mm256_cvtps_ph(_mm256_loadu_ps(tail), _MM_FROUND_TO_NEAREST_INT));
+        memcpy(dst + j, out, sizeof(uint16_t) * (count - j));
+    }
+}
+#endif
+
+static PyObject *to_half(PyObject *self, PyObject *args) {
+    Py_buffer src, dst;
+    if (!PyArg_ParseTuple(args, "y*w*", &src, &dst)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t count = src.len / (Py_ssize_t)sizeof(float);
+    if (count * (Py_ssize_t)sizeof(float) != src.len || count * (Py_ssize_t)sizeof(uint16_t) != dst.len) {
+        PyErr_SetString(PyExc_ValueError, "src must be float32 and dst float16, as many values");
+    } else if (!have_f16c) {
+        result = Py_NewRef(Py_False);
+    } else {
+#ifdef HAVE_F16C_PATH
+        Py_BEGIN_ALLOW_THREADS
+        convert_f16c(src.buf, dst.buf, count);
+        Py_END_ALLOW_THREADS
+#endif
+        result = Py_NewRef(Py_True);
+    }
+    PyBuffer_Release(&src);
+    PyBuffer_Release(&dst);
+    return result;
+}
+
 static PyObject *window(PyObject *self, PyObject *args) {
     Py_buffer table, rows, at, bias, out;
     Py_ssize_t positions;
@@ -100,7 +148,7 @@ static PyObject *window(PyObject *self, PyObject *args) {
             float *dst = out.buf;
             void (*add)(float *, const uint16_t *, Py_ssize_t) = add_scalar;
 #ifdef HAVE_F16C_PATH
-            if (__builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c")) add = add_f16c;
+            if (have_f16c) add = add_f16c;
 #endif
             Py_BEGIN_ALLOW_THREADS
             for (Py_ssize_t t = 0; t < n; t++) {
@@ -198,6 +246,7 @@ static PyObject *ngram_buckets(PyObject *self, PyObject *args) {
 static PyMethodDef methods[] = {
     {"window", window, METH_VARARGS,
      "window(table, rows, at, positions, bias, out): each token's first-layer sum, into out."},
+    {"to_half", to_half, METH_VARARGS, "to_half(src, dst) -> bool: float32 into float16 storage, if F16C."},
     {"ngram_buckets", ngram_buckets, METH_VARARGS,
      "ngram_buckets(words, buckets) -> (flat, sizes): hashed letter 2-4-grams, int64 bytes."},
     {NULL, NULL, 0, NULL},
@@ -209,6 +258,7 @@ PyMODINIT_FUNC PyInit__neural(void) {
     crc_init();
 #ifdef HAVE_F16C_PATH
     __builtin_cpu_init();
+    have_f16c = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
 #endif
     return PyModule_Create(&module);
 }

@@ -61,9 +61,10 @@ except ImportError:  # pragma: no cover - depends on the build
 
 try:  # the compiled first-layer sums and n-gram hashes (setup.py); numpy and Python below give the same
     from streams.entities._neural import ngram_buckets as _compiled_buckets
+    from streams.entities._neural import to_half as _compiled_to_half
     from streams.entities._neural import window as _compiled_window
 except ImportError:  # pragma: no cover - depends on the build
-    _compiled_buckets = _compiled_window = None
+    _compiled_buckets = _compiled_to_half = _compiled_window = None
 
 
 def ngram_buckets(folded: str, buckets: int) -> list[int]:
@@ -310,7 +311,10 @@ class NeuralScorer:
         # float32 throughout, as the network was trained: an int64 divisor made x, and so the product,
         # float64, which took eight times as long (a twelfth of the entity stage).
         x = np.concatenate([self.embedding[index], ngram_sums / sizes[:, None].astype(np.float32), dense], axis=1)
-        self.table[first:first + len(new)] = x @ self.conv_word
+        rows_of_new = x @ self.conv_word
+        part = self.table[first:first + len(new)]
+        if _compiled_to_half is None or not _compiled_to_half(rows_of_new, part):
+            part[:] = rows_of_new
         for k, w in enumerate(new, start=first):
             ids[w] = k
         self.folded[first:first + len(new)] = folded

@@ -115,6 +115,7 @@ def build(request, monkeypatch):
     if request.param == "python":
         monkeypatch.setattr(neural, "_compiled_window", None)
         monkeypatch.setattr(neural, "_compiled_buckets", None)
+        monkeypatch.setattr(neural, "_compiled_to_half", None)
     return request.param
 
 
@@ -270,6 +271,25 @@ def test_compiled_window_sums_are_built_and_match_numpy():
             neural._compiled_window(table, bad_rows, bad_at, positions, bias, np.empty((len(bad_at), hidden), np.float32))
     with pytest.raises(ValueError):
         neural._compiled_window(table, padded, at, 4, bias, got)  # an even window
+
+
+def test_compiled_float16_conversion_rounds_as_numpy():
+    """New table rows are written to float16 by F16C where the CPU has it: bit for bit numpy's rounding
+    (nearest, ties to even), subnormals, overflow to infinity and a tail shorter than eight included."""
+    from streams.entities import neural
+
+    assert neural._compiled_to_half is not None, "streams/entities/_neural.c was not built: `pip install -e .`"
+    rng = np.random.default_rng(2)
+    x = np.concatenate([rng.normal(size=1000).astype(np.float32) * s for s in (1e-8, 1e-5, 1e-3, 1, 1e2, 7e4)]
+                       + [np.array([0.0, -0.0, 65504, 65520, -7e4, 6.1e-5, 5.96e-8, 2.98e-8, 2.99e-8], np.float32)])
+    for n in (len(x), len(x) - 3, 7, 0):
+        out = np.full(n, 1.0, dtype=np.float16)
+        if not neural._compiled_to_half(x[:n], out):
+            pytest.skip("this CPU has no F16C: numpy converts")
+        with np.errstate(over="ignore"):
+            assert out.view(np.uint16).tolist() == x[:n].astype(np.float16).view(np.uint16).tolist()
+    with pytest.raises(ValueError):
+        neural._compiled_to_half(x[:8], np.empty(9, dtype=np.float16))
 
 
 def test_compiled_gru_is_built_and_matches_numpy():
