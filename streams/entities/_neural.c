@@ -26,6 +26,17 @@
  *   dst        float16, C-contiguous, writable, as many values
  *   returns    False, writing nothing, when the CPU has no F16C (the caller converts with numpy)
  *
+ * ngram_rows(): the name-likeness classifier's rows for each new word's letter 2-4-grams (namelike.py,
+ * which both taggers read): each n-gram looked up in the classifier's dict here instead of in a Python
+ * comprehension, a twentieth of the entity stage.
+ *
+ * ngram_rows(words, index, first, last) -> (flat, offsets)
+ *   words      list of str: each one's n-grams are taken of "<" + word + ">", n = 2, 3, 4, left to right
+ *   index      dict str -> int: the classifier's row of each n-gram it knows (others are skipped)
+ *   first      int: a row put before each word's (the bias), last: a row put after (zeros)
+ *   flat       bytes, int64: first, the word's known n-grams' rows, last; word after word
+ *   offsets    bytes, int64: where each word's rows begin in flat
+ *
  * ngram_buckets(): the hashed letter 2-4-grams of each new word, as `neural.ngram_buckets` gives them
  * (crc32 of the UTF-8 bytes, surrogates passed through, modulo the number of buckets); building each
  * n-gram as a Python string to hash it was a twentieth of the entity stage.
@@ -243,10 +254,78 @@ static PyObject *ngram_buckets(PyObject *self, PyObject *args) {
     return Py_BuildValue("(NN)", flat, sizes);
 }
 
+static PyObject *ngram_rows(PyObject *self, PyObject *args) {
+    PyObject *words, *index;
+    long long first, last;
+    if (!PyArg_ParseTuple(args, "O!O!LL", &PyList_Type, &words, &PyDict_Type, &index, &first, &last)) return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(words), capacity = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *w = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_Check(w)) {
+            PyErr_SetString(PyExc_TypeError, "words must be str");
+            return NULL;
+        }
+        capacity += 3 * (PyUnicode_GET_LENGTH(w) + 2) + 2;  /* at most, with first and last */
+    }
+    int64_t *flat = PyMem_Malloc(sizeof(int64_t) * (capacity ? capacity : 1));
+    PyObject *offsets = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(int64_t));
+    if (!flat || !offsets) {
+        PyMem_Free(flat);
+        Py_XDECREF(offsets);
+        return PyErr_NoMemory();
+    }
+    int64_t *offset = (int64_t *)PyBytes_AS_STRING(offsets);
+    Py_ssize_t used = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *bordered = PyUnicode_FromFormat("<%U>", PyList_GET_ITEM(words, i));
+        if (!bordered) goto fail;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(bordered);
+        offset[i] = used;
+        flat[used++] = first;
+        for (Py_ssize_t n = 2; n <= 4; n++) {
+            for (Py_ssize_t start = 0; start + n <= len; start++) {
+                PyObject *gram = PyUnicode_Substring(bordered, start, start + n);
+                if (!gram) {
+                    Py_DECREF(bordered);
+                    goto fail;
+                }
+                PyObject *row = PyDict_GetItemWithError(index, gram);  /* borrowed */
+                Py_DECREF(gram);
+                if (row) {
+                    long long r = PyLong_AsLongLong(row);
+                    if (r == -1 && PyErr_Occurred()) {
+                        Py_DECREF(bordered);
+                        goto fail;
+                    }
+                    flat[used++] = r;
+                } else if (PyErr_Occurred()) {
+                    Py_DECREF(bordered);
+                    goto fail;
+                }
+            }
+        }
+        flat[used++] = last;
+        Py_DECREF(bordered);
+    }
+    PyObject *flat_bytes = PyBytes_FromStringAndSize((const char *)flat, used * (Py_ssize_t)sizeof(int64_t));
+    PyMem_Free(flat);
+    if (!flat_bytes) {
+        Py_DECREF(offsets);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", flat_bytes, offsets);
+fail:
+    PyMem_Free(flat);
+    Py_DECREF(offsets);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"window", window, METH_VARARGS,
      "window(table, rows, at, positions, bias, out): each token's first-layer sum, into out."},
     {"to_half", to_half, METH_VARARGS, "to_half(src, dst) -> bool: float32 into float16 storage, if F16C."},
+    {"ngram_rows", ngram_rows, METH_VARARGS,
+     "ngram_rows(words, index, first, last) -> (flat, offsets): classifier rows of letter 2-4-grams, int64 bytes."},
     {"ngram_buckets", ngram_buckets, METH_VARARGS,
      "ngram_buckets(words, buckets) -> (flat, sizes): hashed letter 2-4-grams, int64 bytes."},
     {NULL, NULL, 0, NULL},

@@ -14,6 +14,11 @@ import os
 
 import numpy as np
 
+try:  # the compiled n-gram lookup (setup.py, `_neural.c`); the Python below gives the same rows
+    from streams.entities._neural import ngram_rows as _compiled_rows
+except ImportError:  # pragma: no cover - depends on the build
+    _compiled_rows = None
+
 NAMELIKE_FILE = "namelike.npz"
 CLASSES = ("O", "PERS", "LOC", "ORG", "MISC")
 _MEMO_LIMIT = 100_000
@@ -105,16 +110,25 @@ class NameLikeness:
 
     def _logits_batch(self, words: list[str]) -> np.ndarray:
         """Each word's logits: its rows summed bias first, as `logits` sums them."""
+        picked, offsets = self._rows_batch(words)
+        return np.add.reduceat(self.matrix[picked], offsets)
+
+    def _rows_batch(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Each word's matrix rows (the bias, its known n-grams', the zero row), word after word, and where
+        each word's begin."""
+        zero = len(self.matrix) - 1
+        if _compiled_rows is not None:
+            flat, offsets = _compiled_rows(words, self.index, 0, zero)
+            return np.frombuffer(flat, dtype=np.int64), np.frombuffer(offsets, dtype=np.int64)
         get = self.index.get
         picked: list[int] = []
         offsets: list[int] = []
-        zero = len(self.matrix) - 1
         for w in words:
             offsets.append(len(picked))
             picked.append(0)
             picked.extend([r for r in map(get, ngrams(w)) if r is not None])
             picked.append(zero)
-        return np.add.reduceat(self.matrix[picked], offsets)
+        return np.array(picked, dtype=np.int64), np.array(offsets, dtype=np.int64)
 
     def prefetch(self, words: list[str]) -> None:
         """Compute `features` of many words at once (in numpy) into the memo. Sums run in the same order as

@@ -469,6 +469,24 @@ def test_name_likeness_in_batches_is_the_same_as_one_by_one(recognizer):
     assert {w: model.features(w) for w in words} == one_by_one
 
 
+def test_compiled_name_likeness_rows_are_the_python_ones(recognizer, monkeypatch):
+    """The compiled n-gram lookup (`_neural.c`) gives the rows the Python comprehension gives, invalid text
+    and one-letter words included, so the features are the same with or without a C compiler."""
+    import streams.entities.namelike as namelike
+
+    assert namelike._compiled_rows is not None, "streams/entities/_neural.c was not built: `pip install -e .`"
+    model = namelike.NameLikeness.load(recognizer.model_dir)
+    words = ["تروتنيف", "بعقوبة", "ب", "", "كوفي\udfff", "\x00", "Geneva", "😀"]
+    compiled = [a.tolist() for a in model._rows_batch(words)]
+    monkeypatch.setattr(namelike, "_compiled_rows", None)
+    assert compiled == [a.tolist() for a in model._rows_batch(words)]
+    assert len(compiled[0]) > 2 * len(words)  # known n-grams found, not only the bias and zero rows
+    from streams.entities._neural import ngram_rows
+
+    with pytest.raises(TypeError):
+        ngram_rows([b"bytes"], model.index, 0, 1)
+
+
 def test_name_likeness_probabilities_are_remembered_and_stay_right_when_the_memo_fills(recognizer, monkeypatch):
     import streams.entities.namelike as namelike
 
