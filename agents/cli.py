@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sys
 
@@ -486,8 +487,12 @@ def alerts(broker, webhook, group, topic, max_attempts) -> None:
               show_default=True, help="The workers' topology for the main phases (env KHABAR_TOPOLOGY).")
 @click.option("--no-fused", is_flag=True, help="Skip the fused-topology comparison phases (staged runs only).")
 @click.option("--json-only", is_flag=True, help="Print only the JSON result line.")
+@click.option("--entities", "entities_only", is_flag=True,
+              help="Only the entity stage, in-process, no broker: the shipped tagger and the CRF alone in "
+                   "alternating runs (--scale-rounds of them) over the articles, articles/s of one core each and "
+                   "their ratio (about 2 minutes; --quick: 300 articles, one round).")
 def bench(articles, seconds, workers_max, scale_rounds, latency_seconds, inprocess_articles, quick, profile_dir, topology, no_fused,
-          json_only) -> None:
+          json_only, entities_only) -> None:
     """Measure where the time goes: stage cost in-process, then real workers on an embedded broker.
 
     Starts its own brokers and workers on free ports (and stops them): stage cost per article, in-process
@@ -502,6 +507,7 @@ def bench(articles, seconds, workers_max, scale_rounds, latency_seconds, inproce
       khabar bench                      # 2-5 minutes
       khabar bench --quick --json-only | tail -1 | jq .efficiency
       khabar bench --profile /tmp/prof  # needs `pip install py-spy`
+      khabar bench --entities           # the entity stage alone against the CRF alone
     """
     from pathlib import Path
 
@@ -515,11 +521,26 @@ def bench(articles, seconds, workers_max, scale_rounds, latency_seconds, inproce
     path = Path(articles) if articles else DEFAULT_ARTICLES
     if not path.exists():
         raise click.UsageError(f"articles not found at {path}; give --articles PATH")
+    if entities_only:
+        _bench_entities(path, scale_rounds or (1 if quick else 2), inprocess_articles or (300 if quick else None),
+                        json_only)
+        return
     opts = BenchOptions(articles=path, seconds=seconds, workers_max=workers_max, scale_rounds=scale_rounds, quick=quick,
                         profile_dir=Path(profile_dir) if profile_dir else None, json_only=json_only,
                         inprocess_articles=inprocess_articles, latency_seconds=latency_seconds,
                         topology=topology, compare_fused=not no_fused)
     sys.exit(run_bench(opts))
+
+
+def _bench_entities(path, rounds: int, limit: int | None, json_only: bool) -> None:
+    from agents.bench.entities import report, run_entity_bench
+    from agents.bench.messages import load_articles
+
+    raw = load_articles(path)[:limit]
+    result = run_entity_bench(raw, rounds, progress=lambda text: click.echo(f"[bench] {text}", err=True))
+    if not json_only:
+        click.echo(report(result))
+    click.echo(json.dumps(result.as_json()))
 
 
 if __name__ == "__main__":
