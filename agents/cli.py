@@ -17,8 +17,8 @@ BROKER_HELP = f"Kafka broker URL, kafka://HOST:PORT (env KHABAR_BROKER, default 
 _entity_tagger_option = click.option(
     "--entity-tagger", type=click.Choice(ENTITY_TAGGERS), envvar="KHABAR_ENTITY_TAGGER", default=ENTITY_TAGGERS[0],
     show_default=True,
-    help="ensemble: the CRF and the neural tagger; crf: the CRF alone, about half the entity stage's CPU for about "
-         "a point of F1 less, for a host that cannot keep up (env KHABAR_ENTITY_TAGGER).")
+    help="ensemble: the CRF and the neural tagger; crf: the CRF alone, about two thirds of the entity stage's "
+         "CPU for about a point of F1 less, for a host that cannot keep up (env KHABAR_ENTITY_TAGGER).")
 
 
 def _broker_option(f):

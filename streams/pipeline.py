@@ -31,7 +31,7 @@ class PipelineConfig:
     text_stages: tuple[str, ...] = TEXT_STAGES
     enrich_stages: tuple[str, ...] = ENRICH_STAGES
     entities_model_dir: str | None = None  # None: the model shipped in the package
-    # "ensemble": the CRF plus the neural tagger (the model's default); "crf": the CRF alone, about half the
+    # "ensemble": the CRF plus the neural tagger (the model's default); "crf": the CRF alone, about two thirds of the
     # entity stage's CPU for about a point of F1 less (README: Configuration).
     entity_tagger: str = ENTITY_TAGGERS[0]
     options: dict = field(default_factory=dict)
