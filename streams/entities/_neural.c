@@ -203,6 +203,22 @@ static int utf8(Py_UCS4 c, unsigned char *out) {
     return 4;
 }
 
+/* How many letter 2-4-grams the words have together ("<" + word + ">"), or -1 with TypeError if one is
+ * not a str. */
+static Py_ssize_t all_grams(PyObject *words) {
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) {
+        PyObject *w = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_Check(w)) {
+            PyErr_SetString(PyExc_TypeError, "words must be str");
+            return -1;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(w) + 2;
+        for (Py_ssize_t n = 2; n <= 4; n++) total += len >= n ? len - n + 1 : 0;
+    }
+    return total;
+}
+
 static PyObject *ngram_buckets(PyObject *self, PyObject *args) {
     PyObject *words;
     Py_ssize_t buckets;
@@ -211,16 +227,8 @@ static PyObject *ngram_buckets(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "buckets must be positive");
         return NULL;
     }
-    Py_ssize_t count = PyList_GET_SIZE(words), total = 0;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *w = PyList_GET_ITEM(words, i);
-        if (!PyUnicode_Check(w)) {
-            PyErr_SetString(PyExc_TypeError, "words must be str");
-            return NULL;
-        }
-        Py_ssize_t len = PyUnicode_GET_LENGTH(w) + 2;
-        for (Py_ssize_t n = 2; n <= 4; n++) total += len >= n ? len - n + 1 : 0;
-    }
+    Py_ssize_t count = PyList_GET_SIZE(words), total = all_grams(words);
+    if (total < 0) return NULL;
     PyObject *flat = PyBytes_FromStringAndSize(NULL, total * (Py_ssize_t)sizeof(int64_t));
     PyObject *sizes = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(int64_t));
     if (!flat || !sizes) {
@@ -229,8 +237,7 @@ static PyObject *ngram_buckets(PyObject *self, PyObject *args) {
         return NULL;
     }
     int64_t *out = (int64_t *)PyBytes_AS_STRING(flat), *size = (int64_t *)PyBytes_AS_STRING(sizes);
-    unsigned char bytes[4][4];
-    int widths[4];
+    unsigned char bytes[4];
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *w = PyList_GET_ITEM(words, i);
         int kind = PyUnicode_KIND(w);
@@ -242,8 +249,8 @@ static PyObject *ngram_buckets(PyObject *self, PyObject *args) {
                 for (Py_ssize_t k = 0; k < n; k++) {
                     Py_ssize_t at = start + k;
                     Py_UCS4 ch = at == 0 ? '<' : at == len - 1 ? '>' : PyUnicode_READ(kind, data, at - 1);
-                    widths[k] = utf8(ch, bytes[k]);
-                    for (int b = 0; b < widths[k]; b++) c = crc_table[(c ^ bytes[k][b]) & 0xFF] ^ (c >> 8);
+                    int width = utf8(ch, bytes);
+                    for (int b = 0; b < width; b++) c = crc_table[(c ^ bytes[b]) & 0xFF] ^ (c >> 8);
                 }
                 *out++ = (int64_t)((uint64_t)(c ^ 0xFFFFFFFFu) % (uint64_t)buckets);
                 made++;
@@ -258,15 +265,9 @@ static PyObject *ngram_rows(PyObject *self, PyObject *args) {
     PyObject *words, *index;
     long long first, last;
     if (!PyArg_ParseTuple(args, "O!O!LL", &PyList_Type, &words, &PyDict_Type, &index, &first, &last)) return NULL;
-    Py_ssize_t count = PyList_GET_SIZE(words), capacity = 0;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *w = PyList_GET_ITEM(words, i);
-        if (!PyUnicode_Check(w)) {
-            PyErr_SetString(PyExc_TypeError, "words must be str");
-            return NULL;
-        }
-        capacity += 3 * (PyUnicode_GET_LENGTH(w) + 2) + 2;  /* at most, with first and last */
-    }
+    Py_ssize_t count = PyList_GET_SIZE(words), capacity = all_grams(words);
+    if (capacity < 0) return NULL;
+    capacity += 2 * count;  /* first and last around each word's */
     int64_t *flat = PyMem_Malloc(sizeof(int64_t) * (capacity ? capacity : 1));
     PyObject *offsets = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(int64_t));
     if (!flat || !offsets) {

@@ -193,15 +193,25 @@ class WordInputs:
 
     def match_vectors(self, n: int, found: list) -> np.ndarray:
         """`matches` from the gazetteer's (start, end, classes, via clitic) matches of an n-token sentence."""
+        out = np.zeros((n, 2 * len(self.classes)), dtype=np.float32)
+        tokens, columns = self.match_cells(found)
+        out[tokens, columns] = 1.0
+        return out
+
+    def match_cells(self, found: list, offset: int = 0) -> tuple[list[int], list[int]]:
+        """The (token + offset, column) cells `match_vectors` sets to 1: a class's first half at the token a
+        name begins, its second half at the tokens that continue it."""
         width = len(self.classes)
-        out = np.zeros((n, 2 * width), dtype=np.float32)
+        tokens: list[int] = []
+        columns: list[int] = []
         for start, end, classes, _ in found:
             for c in classes:
                 k = self.class_at.get(c)
                 if k is not None:
-                    out[start, k] = 1.0
-                    out[start + 1:end, width + k] = 1.0
-        return out
+                    tokens.extend(range(offset + start, offset + end))
+                    columns.append(k)
+                    columns.extend([width + k] * (end - start - 1))
+        return tokens, columns
 
 
 def _gru_numpy(x: np.ndarray, lengths: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray, backwards: bool,
@@ -395,25 +405,20 @@ class NeuralScorer:
     def _add_matches(self, h: np.ndarray, matches: list, lengths: list[int], at: np.ndarray, total: int) -> None:
         """Add the multi-word list matches' contributions, all the batch's at once: a matched token at layout
         position p reaches, at window position k, the token centred at p + window - k (if one is there: not
-        padding). The same cells as `WordInputs.match_vectors` sets, sentence by sentence."""
-        width, class_at = len(self.inputs.classes), self.inputs.class_at
+        padding). The cells are `WordInputs.match_cells`', as the network reads them in training."""
         tokens: list[int] = []
         columns: list[int] = []
         begin = 0
         for m, found in zip(lengths, matches):
-            for start, end, classes, _ in found:
-                for c in classes:
-                    k = class_at.get(c)
-                    if k is not None:
-                        tokens.append(begin + start)
-                        columns.append(k)
-                        tokens.extend(range(begin + start + 1, begin + end))
-                        columns.extend([width + k] * (end - start - 1))
+            if found:
+                t, c = self.inputs.match_cells(found, begin)
+                tokens += t
+                columns += c
             begin += m
         if not tokens:
             return
         hit, row = np.unique(tokens, return_inverse=True)
-        match = np.zeros((len(hit), 2 * width), dtype=np.float32)
+        match = np.zeros((len(hit), 2 * len(self.inputs.classes)), dtype=np.float32)
         match[row, columns] = 1.0
         positions = 2 * self.window + 1
         reach = (match @ self.conv_match).reshape(len(hit), positions, self.hidden)
