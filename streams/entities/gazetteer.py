@@ -240,16 +240,28 @@ def club_entries() -> list[tuple[str, str]]:
     return sorted(out)
 
 
+# ISO 4217 codes CLDR names that are no currency news writes of: metals (ذهب is also "went"), accounting
+# units (الوحدة), the test code (كود). Some head words alone are other words: أوقية (the ouguiya) is mostly the
+# ounce of gold prices, ذهب (Zimbabwe's gold currency) gold or "went".
+_NOT_CURRENCIES = frozenset({"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XEU", "XFO", "XFU", "XPD", "XPT",
+                             "XTS", "XXX"})
+_HEAD_NOT_ALONE = frozenset({"MRO", "MRU", "ZWG"})  # ZWG: ذهب زيمبابوي, "Zimbabwe gold"
+
+
 def currency_entries() -> list[tuple[str, str]]:
-    """CLDR Arabic currency names (`دولار أمريكي`) and their head nouns (`دولار`): MISC in ANERcorp."""
+    """CLDR Arabic currency names (`دولار أمريكي`) and their head nouns (`دولار`): MISC in ANERcorp. CLDR
+    writes them indefinite; news mostly has the definite form (`الدينار الأردني`, `الدينار`), and the article
+    is not a clitic the lists are looked up without (`العراق` is a name), so both forms are listed."""
     from babel import Locale
 
     out = []
-    for name in Locale("ar").currencies.values():
-        if not arabic_name(name) or re.search(r"\d", name):
+    for code, name in Locale("ar").currencies.items():
+        if code in _NOT_CURRENCIES or not arabic_name(name) or re.search(r"\d", name):
             continue
-        out.append(("CUR", fold_name(name)))
-        out.append(("CUR", fold_name(name.split()[0])))
+        heads = [] if code in _HEAD_NOT_ALONE else [name.split()[0]]
+        for form in (name, *heads):
+            out.append(("CUR", fold_name(form)))
+            out.append(("CUR", fold_name(" ".join(w if w.startswith("ال") else "ال" + w for w in form.split()))))
     return out
 
 
