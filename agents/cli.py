@@ -491,8 +491,12 @@ def alerts(broker, webhook, group, topic, max_attempts) -> None:
               help="Only the entity stage, in-process, no broker: the shipped tagger and the CRF alone in "
                    "alternating runs (--scale-rounds of them) over the articles, articles/s of one core each and "
                    "their ratio (about 2 minutes; --quick: 300 articles, one round).")
+@click.option("--warm-articles", type=click.IntRange(min=0), default=0, show_default=True,
+              help="With --entities: each fresh stage tags this many of the articles first, untimed, and the "
+                   "rest are timed: the word caches of a worker that has been running (0: cold, every article "
+                   "timed, as a new worker starts).")
 def bench(articles, seconds, workers_max, scale_rounds, latency_seconds, inprocess_articles, quick, profile_dir, topology, no_fused,
-          json_only, entities_only) -> None:
+          json_only, entities_only, warm_articles) -> None:
     """Measure where the time goes: stage cost in-process, then real workers on an embedded broker.
 
     Starts its own brokers and workers on free ports (and stops them): stage cost per article, in-process
@@ -508,6 +512,7 @@ def bench(articles, seconds, workers_max, scale_rounds, latency_seconds, inproce
       khabar bench --quick --json-only | tail -1 | jq .efficiency
       khabar bench --profile /tmp/prof  # needs `pip install py-spy`
       khabar bench --entities           # the entity stage alone against the CRF alone
+      khabar bench --entities --warm-articles 1500   # ... on the last 1,500 after the first 1,500
     """
     from pathlib import Path
 
@@ -521,9 +526,11 @@ def bench(articles, seconds, workers_max, scale_rounds, latency_seconds, inproce
     path = Path(articles) if articles else DEFAULT_ARTICLES
     if not path.exists():
         raise click.UsageError(f"articles not found at {path}; give --articles PATH")
+    if warm_articles and not entities_only:
+        raise click.UsageError("--warm-articles goes with --entities")
     if entities_only:
         _bench_entities(path, scale_rounds or (1 if quick else 2), inprocess_articles or (300 if quick else None),
-                        json_only)
+                        json_only, warm_articles)
         return
     opts = BenchOptions(articles=path, seconds=seconds, workers_max=workers_max, scale_rounds=scale_rounds, quick=quick,
                         profile_dir=Path(profile_dir) if profile_dir else None, json_only=json_only,
@@ -532,12 +539,15 @@ def bench(articles, seconds, workers_max, scale_rounds, latency_seconds, inproce
     sys.exit(run_bench(opts))
 
 
-def _bench_entities(path, rounds: int, limit: int | None, json_only: bool) -> None:
+def _bench_entities(path, rounds: int, limit: int | None, json_only: bool, warm_articles: int = 0) -> None:
     from agents.bench.entities import report, run_entity_bench
     from agents.bench.messages import load_articles
 
     raw = load_articles(path)[:limit]
-    result = run_entity_bench(raw, rounds, progress=lambda text: click.echo(f"[bench] {text}", err=True))
+    if warm_articles >= len(raw):
+        raise click.BadParameter(f"must leave articles to time (there are {len(raw)})", param_hint="--warm-articles")
+    result = run_entity_bench(raw, rounds, progress=lambda text: click.echo(f"[bench] {text}", err=True),
+                              warm_articles=warm_articles)
     if not json_only:
         click.echo(report(result))
     click.echo(json.dumps(result.as_json()))

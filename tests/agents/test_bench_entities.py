@@ -35,3 +35,27 @@ def test_entity_bench_runs_both_taggers_in_alternating_rounds():
         assert e > 0 and c > 0 and math.isclose(r, e / c, rel_tol=0.01)
     order = [line.split(": ")[1].split()[0] for line in run.stderr.splitlines() if " over 12 articles" in line]
     assert order == ["ensemble", "crf", "crf", "ensemble"]  # the second round runs the CRF first
+
+
+@pytest.mark.timeout(300)
+def test_warm_articles_are_tagged_untimed_before_the_timed_ones():
+    if not NEWS.exists():
+        pytest.skip(f"shared news data not found at {NEWS}")
+    run = subprocess.run([sys.executable, "-m", "agents.cli", "bench", "--entities", "--inprocess-articles", "12",
+                          "--scale-rounds", "1", "--warm-articles", "8"], check=False, capture_output=True,
+                         text=True, timeout=280)
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["articles"] == 4 and result["warm_articles"] == 8
+    assert "after 8 untimed ones" in run.stdout
+    assert " over 4 articles" in run.stderr
+
+
+def test_warm_articles_must_leave_some_to_time_and_go_with_entities():
+    run = subprocess.run([sys.executable, "-m", "agents.cli", "bench", "--warm-articles", "5"],
+                         check=False, capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0 and "--warm-articles goes with --entities" in run.stderr
+    if NEWS.exists():
+        run = subprocess.run([sys.executable, "-m", "agents.cli", "bench", "--entities", "--inprocess-articles", "5",
+                              "--warm-articles", "5"], check=False, capture_output=True, text=True, timeout=120)
+        assert run.returncode != 0 and "must leave articles to time" in run.stderr
