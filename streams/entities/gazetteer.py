@@ -240,9 +240,9 @@ def club_entries() -> list[tuple[str, str]]:
     return sorted(out)
 
 
-# ISO 4217 codes CLDR names that are no currency news writes of: metals (ذهب is also "went"), accounting
-# units (الوحدة), the test code (كود). Some head words alone are other words: أوقية (the ouguiya) is mostly the
-# ounce of gold prices, ذهب (Zimbabwe's gold currency) gold or "went".
+# ISO 4217 codes CLDR names that are no currency news writes of: metals, accounting units (الوحدة), the test
+# code (كود). Some head words alone are other words: أوقية (the ouguiya) is mostly the ounce of gold prices,
+# ذهب (Zimbabwe's gold currency) gold or "went".
 _NOT_CURRENCIES = frozenset({"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XEU", "XFO", "XFU", "XPD", "XPT",
                              "XTS", "XXX"})
 _HEAD_NOT_ALONE = frozenset({"MRO", "MRU", "ZWG"})  # ZWG: ذهب زيمبابوي, "Zimbabwe gold"
@@ -260,9 +260,13 @@ def currency_entries() -> list[tuple[str, str]]:
             continue
         heads = [] if code in _HEAD_NOT_ALONE else [name.split()[0]]
         for form in (name, *heads):
-            out.append(("CUR", fold_name(form)))
-            out.append(("CUR", fold_name(" ".join(w if w.startswith("ال") else "ال" + w for w in form.split()))))
+            out += [("CUR", fold_name(form)), ("CUR", fold_name(_definite(form)))]
     return out
+
+
+def _definite(name: str) -> str:
+    """`دينار أردني` → `الدينار الأردني`: the article on every word (noun and adjective agree)."""
+    return " ".join(w if w.startswith("ال") else "ال" + w for w in name.split())
 
 
 def wikifane_entries(path: str) -> list[tuple[str, str]]:
