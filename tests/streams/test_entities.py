@@ -556,8 +556,6 @@ def test_club_titles_give_the_name_news_writes_and_leagues_give_nothing():
     assert club_forms("دوري أبطال أوروبا") == set()
 
 
-@pytest.mark.xfail(reason="a 0.4 margin in the model before the demonym fix; the retrained one leaves بنفيكا "
-                          "outside here (dev ORG level, 0.655 -> 0.660): see streams/entities/model/README.md", strict=False)
 def test_a_club_named_after_its_city_is_an_organisation_in_a_match_report(recognizer):
     article = normalize(Article(title="", body="فاز هامبورغ على بنفيكا بهدفين في دوري أبطال أوروبا ."))
     recognizer(article)
