@@ -7,6 +7,7 @@ Topology (KHABAR_TOPOLOGY): `staged` runs normalize and enrich as two agents joi
 from __future__ import annotations
 
 import logging
+import time
 
 from agents import metrics, recovery_order  # noqa: F401  (recovery_order: Faust's end of recovery, reordered)
 from agents.consumer import App
@@ -69,9 +70,14 @@ class Khabar:
             config = PipelineConfig.plumbing_only(max_message_bytes=settings.max_message_bytes)
         else:
             config = PipelineConfig(max_message_bytes=settings.max_message_bytes,
-                                    enrich_stages=settings.enrich_stages, entity_tagger=settings.entity_tagger)
+                                    enrich_stages=settings.enrich_stages, entity_tagger=settings.entity_tagger,
+                                    entity_prewarm_words=settings.entity_prewarm_words)
         self.normalize_step = NormalizeStep(config)
+        started = time.process_time()
         self.enrich_step = EnrichStep(config)
+        if "entities" in config.enrich_stages:
+            log.info("entity stage ready in %.1f s of CPU (%d common words worked out at start, "
+                     "KHABAR_ENTITY_PREWARM_WORDS)", time.process_time() - started, config.entity_prewarm_words)
         self._register_agents()
         self._register_hooks()
 

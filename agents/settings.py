@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from streams.entities.warmup import DEFAULT_COMMON_WORDS
 from streams.parse import DEFAULT_MAX_MESSAGE_BYTES
 from streams.pipeline import ENRICH_STAGES, ENTITY_TAGGERS
 
@@ -41,6 +42,9 @@ class Settings:
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     enrich_stages: tuple[str, ...] = ENRICH_STAGES
     entity_tagger: str = ENTITY_TAGGERS[0]  # "ensemble"; or "crf": the CRF alone (streams/pipeline.py, README: Configuration)
+    # Common words worked out once at start (streams/entities/warmup.py): ~4 s of CPU, then a new worker tags
+    # at the speed of one that has been running; 0 to start at once.
+    entity_prewarm_words: int = DEFAULT_COMMON_WORDS
     plumbing_only: bool = False  # parse and route only: no normalizing, dedup or enrichment (the benchmark's)
     # staged: normalize → news.normalized → enrich, two agents (the topic is there for other consumers,
     # and dedup keys meet on one partition); fused: one agent, news.raw → news.enriched, fewer Kafka hops,

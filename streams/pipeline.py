@@ -34,6 +34,10 @@ class PipelineConfig:
     # "ensemble": the CRF plus the neural tagger (the model's default); "crf": the CRF alone, about two thirds of the
     # entity stage's CPU for about a point of F1 less (README: Configuration).
     entity_tagger: str = ENTITY_TAGGERS[0]
+    # Common words the entity stage works out when it is built (streams/entities/warmup.py): a few seconds at
+    # start instead of a slower first few thousand articles. 0 here (a library user or a test builds stages
+    # often); the worker's default is in agents/settings.py.
+    entity_prewarm_words: int = 0
     options: dict = field(default_factory=dict)
 
     @property
@@ -93,7 +97,12 @@ def _entities(config: PipelineConfig) -> Stage:
 
     if config.entity_tagger not in ENTITY_TAGGERS:
         raise ValueError(f"unknown entity tagger {config.entity_tagger!r}; known: {', '.join(ENTITY_TAGGERS)}")
-    return EntityRecognizer(config.entities_model_dir, neural=config.entity_tagger == "ensemble")
+    recognizer = EntityRecognizer(config.entities_model_dir, neural=config.entity_tagger == "ensemble")
+    if config.entity_prewarm_words > 0:
+        from streams.entities.warmup import load_common_words
+
+        recognizer.prewarm(load_common_words(recognizer.model_dir, config.entity_prewarm_words))
+    return recognizer
 
 
 def _temporal(config: PipelineConfig) -> Stage:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from agents.bench.messages import envelope
 from streams.article import Article
+from streams.entities.warmup import load_common_words
 from streams.pipeline import ENTITY_TAGGERS, PipelineConfig, build_enricher, build_normalizer, parse_message
 
 TARGET_PER_S = 150.0  # issue #3: the entity stage on one core over the 3,000 shared articles
@@ -24,6 +25,7 @@ class EntityRun:
     tagger: str
     per_s: float  # articles per second of this process's CPU time
     mentions: int
+    prewarm_s: float = 0.0  # CPU seconds the stage took to work out its common words at start (untimed)
 
 
 @dataclass
@@ -31,6 +33,7 @@ class EntityBench:
     articles: int  # timed articles
     rounds: list[dict[str, EntityRun]] = field(default_factory=list)
     warm_articles: int = 0  # tagged untimed before them, by the same stage (0: cold caches)
+    prewarm_words: int = 0  # common words each fresh stage worked out at start, as a worker does (warmup.py)
 
     def per_s(self, tagger: str) -> list[float]:
         return [r[tagger].per_s for r in self.rounds]
@@ -41,7 +44,8 @@ class EntityBench:
     def as_json(self) -> dict:
         ensemble, crf = self.per_s("ensemble"), self.per_s("crf")
         return {
-            "articles": self.articles, "warm_articles": self.warm_articles, "rounds": len(self.rounds),
+            "articles": self.articles, "warm_articles": self.warm_articles, "prewarm_words": self.prewarm_words,
+            "prewarm_s": [round(r["ensemble"].prewarm_s, 2) for r in self.rounds], "rounds": len(self.rounds),
             "ensemble_per_s": [round(x, 1) for x in ensemble], "crf_per_s": [round(x, 1) for x in crf],
             "ratio": [round(x, 3) for x in self.ratios()],
             "ensemble_median_per_s": round(statistics.median(ensemble), 1),
@@ -57,10 +61,15 @@ def normalized_articles(raw_articles: list[dict]) -> list[Article]:
     return [normalize(parse_message(envelope(a, f"bench-{i}"))) for i, a in enumerate(raw_articles)]
 
 
-def time_tagger(tagger: str, articles: list[Article], warm: list[Article] = ()) -> EntityRun:
+def time_tagger(tagger: str, articles: list[Article], warm: list[Article] = (), prewarm_words: int = 0) -> EntityRun:
     """One pass of a fresh stage over `articles`: cold word caches, as a new worker starts, unless `warm`
-    articles are tagged first, untimed, as a worker that has been running has seen news before."""
+    articles are tagged first, untimed, as a worker that has been running has seen news before. A new worker
+    works out `prewarm_words` common words when it builds the stage: that is timed apart."""
     stage = build_enricher(PipelineConfig(enrich_stages=("entities",), entity_tagger=tagger))
+    (_, recognizer), = stage.stages
+    t0 = time.process_time()
+    recognizer.prewarm(load_common_words(recognizer.model_dir, prewarm_words) if prewarm_words else [])
+    prewarm_s = time.process_time() - t0
     for article in warm:
         stage(article)
     gc.collect()
@@ -71,23 +80,24 @@ def time_tagger(tagger: str, articles: list[Article], warm: list[Article] = ()) 
         mentions += len(stage(article).entities)
     seconds = time.process_time() - t0
     gc.unfreeze()
-    return EntityRun(tagger, len(articles) / seconds if seconds > 0 else 0.0, mentions)
+    return EntityRun(tagger, len(articles) / seconds if seconds > 0 else 0.0, mentions, prewarm_s)
 
 
-def run_entity_bench(raw_articles: list[dict], rounds: int,
-                     progress: Callable[[str], None] = lambda _: None, warm_articles: int = 0) -> EntityBench:
+def run_entity_bench(raw_articles: list[dict], rounds: int, progress: Callable[[str], None] = lambda _: None,
+                     warm_articles: int = 0, prewarm_words: int = 0) -> EntityBench:
     """`warm_articles`: the first so many articles are tagged untimed by each fresh stage before the rest
-    are timed: the word caches of a running worker (the issue's figure is cold, all of them timed)."""
+    are timed: the word caches of a running worker (the issue's figure is cold, all of them timed).
+    `prewarm_words`: each fresh stage first works out so many common words, as a new worker does."""
     progress(f"normalizing {len(raw_articles)} articles (not timed)")
     articles = normalized_articles(raw_articles)
     warm, articles = articles[:warm_articles], articles[warm_articles:]
-    result = EntityBench(len(articles), warm_articles=len(warm))
+    result = EntityBench(len(articles), warm_articles=len(warm), prewarm_words=prewarm_words)
     for k in range(rounds):
         order = ENTITY_TAGGERS if k % 2 == 0 else ENTITY_TAGGERS[::-1]
         runs = {}
         for tagger in order:
             progress(f"round {k + 1}/{rounds}: {tagger} over {len(articles)} articles")
-            runs[tagger] = time_tagger(tagger, articles, warm)
+            runs[tagger] = time_tagger(tagger, articles, warm, prewarm_words)
             progress(f"round {k + 1}/{rounds}: {tagger} {runs[tagger].per_s:.1f} articles/s, "
                      f"{runs[tagger].mentions} mentions")
         result.rounds.append(runs)
@@ -97,7 +107,12 @@ def run_entity_bench(raw_articles: list[dict], rounds: int,
 def report(result: EntityBench) -> str:
     data = result.as_json()
     after = (f" after {data['warm_articles']} untimed ones (a running worker's caches)" if data["warm_articles"]
-             else " (cold caches, as a new worker)")
+             else " (a new worker's caches)")
+    if data["prewarm_words"]:
+        after += (f", each stage first working out {data['prewarm_words']} common words as a worker does at start"
+                  f" (untimed; ensemble {', '.join(f'{s:.1f}' for s in data['prewarm_s'])} s of CPU)")
+    else:
+        after += ", no common words worked out at start (--prewarm-words 0)"
     lines = [f"entity stage alone, {data['articles']} articles{after}, one core (process CPU time), "
              f"{data['rounds']} round(s), the two taggers alternating:",
              f"  {'round':<6} {'ensemble/s':>11} {'crf/s':>8} {'ratio':>6}"]

