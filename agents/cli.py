@@ -24,7 +24,7 @@ _entity_tagger_option = click.option(
 def _prewarm_option(default, when: str):
     return click.option(
         "--entity-prewarm-words", type=click.IntRange(min=0), default=default, show_default=True, metavar="N",
-        help="Work out the N commonest Arabic words' entity features once at start (about 4 s of CPU for 40000), "
+        help="Work out the N commonest Arabic words' entity features once at start (2-4 s of CPU for 40000), "
              "so the first articles are tagged as fast as later ones; 0 to start at once. Same names either way "
              f"({when}).")
 

@@ -42,7 +42,7 @@ class Settings:
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     enrich_stages: tuple[str, ...] = ENRICH_STAGES
     entity_tagger: str = ENTITY_TAGGERS[0]  # "ensemble"; or "crf": the CRF alone (streams/pipeline.py, README: Configuration)
-    # Common words worked out once at start (streams/entities/warmup.py): ~4 s of CPU, then a new worker tags
+    # Common words worked out once at start (streams/entities/warmup.py): 2-4 s of CPU, then a new worker tags
     # at the speed of one that has been running; 0 to start at once.
     entity_prewarm_words: int = DEFAULT_COMMON_WORDS
     plumbing_only: bool = False  # parse and route only: no normalizing, dedup or enrichment (the benchmark's)
