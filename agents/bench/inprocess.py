@@ -61,10 +61,12 @@ def _dedup_settings(settings: Settings) -> list:
     return [getattr(settings, f"dedup_{name}", getattr(settings, name, None)) for name in names]
 
 
-def build_steps(stages: tuple[str, ...] = ENRICH_STAGES) -> tuple[NormalizeStep, DedupEnrichStep]:
-    """The steps a worker runs, with a plain dict standing in for the Faust dedup table."""
+def build_steps(stages: tuple[str, ...] = ENRICH_STAGES, prewarm: bool = True) -> tuple[NormalizeStep, DedupEnrichStep]:
+    """The steps a worker runs, with a plain dict standing in for the Faust dedup table. `prewarm`: the entity
+    stage works out the worker's common words first, as a worker does at start (streams/entities/warmup.py)."""
     settings = Settings()
-    config = PipelineConfig(max_message_bytes=settings.max_message_bytes, enrich_stages=stages)
+    config = PipelineConfig(max_message_bytes=settings.max_message_bytes, enrich_stages=stages,
+                            entity_prewarm_words=settings.entity_prewarm_words if prewarm else 0)
     dedup = Deduplicator({}, *_dedup_settings(settings))
     return NormalizeStep(config), DedupEnrichStep(EnrichStep(config), _TimedDedup(dedup))
 
@@ -74,13 +76,15 @@ def measure_stages(values: list[bytes], warmup: int = 20, max_seconds: float | N
     """Stage timings over `values` (or as many as fit in `max_seconds`). Rates use thread CPU time: on a
     shared machine wall time measures the neighbours too. `first`: also time the first that many articles
     (`first_per_s`), to compare like with like against a later run over just those: the word caches start
-    cold in every run, so a short run is slower per article than a long one on the same machine."""
-    normalize, enrich = build_steps()
+    with only the common words in every run, so a short run is slower per article than a long one on the same machine."""
+    normalize, enrich = build_steps(prewarm=False)
     for value in values[:warmup]:  # first calls fill caches and import lazily
         out = normalize(value, None, Meta(timestamp_ms=int(time.time() * 1000)))
         if out.topic == NORMALIZED:
             enrich(out.value, out.key, Meta())
-    normalize, enrich = build_steps()  # a fresh dedup table: warm-up copies must not read as duplicates
+    # A fresh dedup table (warm-up copies must not read as duplicates), and fresh word caches holding only the
+    # common words a new worker works out at start, as the worker the e2e phase starts has.
+    normalize, enrich = build_steps()
     gc.freeze()  # as the worker does once its models are loaded
     totals: Counter = Counter()
     outcomes: Counter = Counter()
