@@ -99,9 +99,7 @@ def _entities(config: PipelineConfig) -> Stage:
         raise ValueError(f"unknown entity tagger {config.entity_tagger!r}; known: {', '.join(ENTITY_TAGGERS)}")
     recognizer = EntityRecognizer(config.entities_model_dir, neural=config.entity_tagger == "ensemble")
     if config.entity_prewarm_words > 0:
-        from streams.entities.warmup import load_common_words
-
-        recognizer.prewarm(load_common_words(recognizer.model_dir, config.entity_prewarm_words))
+        recognizer.prewarm(limit=config.entity_prewarm_words)
     return recognizer
 
 

@@ -118,12 +118,12 @@ class EntityRecognizer:
         self.join_people = True
         self.heads = self.gazetteer.heads()  # titles and nationalities, which a joined name may not start with
 
-    def prewarm(self, words: list[str] | None = None, batch: int = 1000) -> int:
+    def prewarm(self, words: list[str] | None = None, batch: int = 1000, limit: int | None = None) -> int:
         """Work out, once, what tagging memoizes for each of `words` (default: the model's common words,
-        `warmup.py`), so that articles then find them ready. Tags nothing; the stage finds the same names
-        with or without it. Returns how many words were given."""
+        `warmup.py`, the `limit` commonest), so that articles then find them ready. Tags nothing; the stage
+        finds the same names with or without it. Returns how many words were given."""
         if words is None:
-            words = load_common_words(self.model_dir)
+            words = load_common_words(self.model_dir, limit) if limit != 0 else []
         for k in range(0, len(words), batch):
             # Sentences of 50 words, as tagging batches an article's sentences: the same calls, so the
             # same memoized rows.
