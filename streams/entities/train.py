@@ -1003,8 +1003,8 @@ def write_readme(output_dir: str, result: dict) -> None:
          "/ 0.7179, mean 0.7842; dev by the same models 0.7738 / 0.7610 / 0.7570, mean 0.7639; the full model's "
          "dev 0.7781; over the 3,000 SaudiNewsNet articles lone titles as persons 42 → 43 (`الشيخ` 28 → 29: news "
          "does not write them), so a retrain that moves a third of the articles' mentions for nothing measurable "
-         "was not made. The sample's `حفتر` is outside either way: after any title (`المشير`, `الرئيس`) the "
-         "network is 92-100% sure of O, with or without the word's vector; `وقال حفتر إن` finds him."),
+         "was not made. The sample's `حفتر` is outside either way: after a title the network is sure of O "
+         "(`المشير` 100%, `الرئيس` 92%), with or without the word's vector; `وقال حفتر إن` finds him."),
         "- ANERcorp leaves `حكومة X` outside entities, so the model does too (e.g. حكومة الوفاق).",
         ("- Geocoding: a country's coordinates are its capital's; an ambiguous place takes the reading in the"
          " country the article votes for (countries named ×3, demonyms such as الليبية and unambiguous places ×1),"
