@@ -45,13 +45,15 @@ _MISSED_PERSON = pytest.mark.xfail(reason="the CRF misses this person in the sam
                                           "commas after its title); see streams/entities/model/README.md", strict=False)
 
 
-# The word vectors (model README, sixteenth round) gain on all nine holdouts but the encoder knows حفتر poorly:
-# the network now votes it O after its title (`المشير حفتر`); no seed's model finds it.
-_POOR_VECTOR = pytest.mark.xfail(reason="the network votes حفتر O by its poor word vector; see "
-                                        "streams/entities/model/README.md (sixteenth round)", strict=False)
+# Since the word vectors (model README, sixteenth round) the network votes حفتر O after its title (`المشير
+# حفتر`); no seed's model finds it. Hiding the word's vector does not change that (thirtieth round): after a
+# title the network is sure of O, while `وقال حفتر إن` finds him.
+_AFTER_TITLE = pytest.mark.xfail(reason="after its title the network votes حفتر O, with or without its word "
+                                        "vector; see streams/entities/model/README.md (sixteenth and thirtieth "
+                                        "rounds)", strict=False)
 
 
-@pytest.mark.parametrize("name", [pytest.param("حفتر", marks=_POOR_VECTOR), "معمر القذافي",
+@pytest.mark.parametrize("name", [pytest.param("حفتر", marks=_AFTER_TITLE), "معمر القذافي",
                                   pytest.param("خلوصي اكار", marks=_MISSED_PERSON)])
 def test_sample_people(sample, name):
     assert name in _found(sample, "PERS")
