@@ -46,8 +46,7 @@ def test_warm_articles_are_tagged_untimed_before_the_timed_ones():
         pytest.skip(f"shared news data not found at {NEWS}")
     run = subprocess.run([sys.executable, "-m", "agents.cli", "bench", "--entities", "--inprocess-articles", "12",
                           "--scale-rounds", "1", "--warm-articles", "8", "--prewarm-words", "0"], check=False,
-                         capture_output=True,
-                         text=True, timeout=280)
+                         capture_output=True, text=True, timeout=280)
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["articles"] == 4 and result["warm_articles"] == 8
