@@ -19,6 +19,7 @@ from streams.entities.namelike import NameLikeness
 from streams.entities.neural import NeuralScorer
 from streams.entities.outside import OUTSIDE_FEATURE, OutsideWords
 from streams.entities.tagger import SequenceTagger, bio_to_spans
+from streams.entities.titles import quoted_titles
 from streams.entities.warmup import load_common_words
 from streams.entities.wordvectors import WordVectors
 from streams.normalize import DIACRITICS
@@ -117,6 +118,7 @@ class EntityRecognizer:
         self.propagate_parts = {"PERS": (-1,)}
         self.join_people = True
         self.heads = self.gazetteer.heads()  # titles and nationalities, which a joined name may not start with
+        self.quoted_titles = True  # `برنامج « حور الدنيا »` MISC, `صحيفة « معاريف »` ORG (titles.py)
 
     def prewarm(self, words: list[str] | None = None, batch: int = 1000, limit: int | None = None) -> int:
         """Work out, once, what tagging memoizes for each of `words` (default: the model's common words,
@@ -177,6 +179,8 @@ class EntityRecognizer:
         if self.join_people:
             all_labels = [_join_people(f, labels, p[1], p[2], self.heads) for f, labels, p in zip(folded, all_labels, parts)]
         all_labels = [_complete_names(f, labels) for f, labels in zip(folded, all_labels)]
+        if self.quoted_titles:
+            all_labels = [quoted_titles(f, labels) for f, labels in zip(folded, all_labels)]
         for (field, text, sent, words), labels, folded_words in zip(parts, all_labels, folded):
             seen_words.update(folded_words)
             for kind, i, j in bio_to_spans(labels):

@@ -266,6 +266,33 @@ def test_a_person_split_in_two_is_joined(text, labels, want):
     assert got == want.split()
 
 
+@pytest.mark.parametrize("words, labels, want", [
+    ("برنامج « حوار من القلب »", "O O O O O O", "O O B-MISC I-MISC I-MISC O"),  # nothing found in it
+    ("برنامج « حنين »", "O O B-PERS O", "O O B-MISC O"),  # one name, the whole title: retyped
+    ("وفيلم « ايرون مان »", "O O B-PERS I-PERS O", "O O B-MISC I-MISC O"),  # a cue with a proclitic
+    ("ببرنامج جديد « حور الدنيا »", "O O O B-ORG I-ORG O", "O O O B-MISC I-MISC O"),  # "new" between
+    ("برنامجها « حبيب الملايين »", "O O O O O", "O O B-MISC I-MISC O"),  # a cue with a suffix
+    ("استاد ' ' سلتيك بارك ' '", "O O O B-ORG I-ORG O O", "O O O B-MISC I-MISC O O"),  # ANERcorp's quote pair
+    ("كتاب « روسيا بوتين »", "O O B-LOC B-PERS O", "O O B-LOC B-PERS O"),  # two names in it: left alone
+    ("برنامج « نجم الخليج »", "O O O B-LOC O", "O O O B-LOC O"),  # a name that is part of it: left alone
+    ("قال « حوار من القلب »", "O O O O O O", "O O O O O O"),  # no cue
+    ("بعنوان « مفهوم الجمال في الفلسفة الاسلامية »", "O O O O O O O O",
+     "O O O O O O O O"),  # five words: a descriptive title, left outside
+    ("برنامج « حوار من القلب", "O O O O O", "O O O O O"),  # never closed
+    ("صحيفة « معاريف »", "O O O O", "O O B-ORG O"),  # a newspaper: an organisation
+])
+def test_a_quoted_name_takes_the_type_its_cue_word_says(words, labels, want):
+    from streams.entities.titles import quoted_titles
+    from streams.normalize import fold_arabic
+
+    assert quoted_titles([fold_arabic(w) for w in words.split()], labels.split()) == want.split()
+
+
+def test_the_stage_tags_a_programme_title_misc(recognizer):
+    article = recognizer(normalize(Article(body="وتقدم المذيعة برنامج «حوار من القلب» الذي يذاع على قناة دبي .")))
+    assert ("MISC", "حوار من القلب") in [(m.type, m.text) for m in article.entities]
+
+
 def test_the_stage_joins_a_four_part_name_the_tagger_splits(recognizer):
     article = recognizer(normalize(Article(body="وقال وزير الدفاع السوداني عبدالرحيم محمد حسين إن القوات ستبقى .")))
     assert [(m.type, m.text) for m in article.entities] == [("PERS", "عبدالرحيم محمد حسين")]
