@@ -17,7 +17,7 @@ from streams.tokenize import proclitic_splits
 
 # A person's full name as listed (`بان كي مون`): inside such a match the outside-word prior is taken back,
 # since the whole name is better evidence than one of its words being common (بان, "appeared").
-_FULL_NAME_LISTS = frozenset({"PFULL", "WPERS"})
+FULL_NAME_LISTS = frozenset({"PFULL", "WPERS"})
 
 _CACHE_LIMIT = 150_000  # distinct words memoized (x 5 planes x 9 labels float64: 54 MB)
 _ARABIC = {chr(c) for c in range(0x0621, 0x064B)} | set("ٱ")
@@ -312,7 +312,7 @@ class WordFeatures:
             f = folded[pos:pos + m]
             found = self.last_matches[sent] = self.gazetteer.match(f, [starts_of[k] for k in ids[pos:pos + m]])
             for start, end, classes, _ in found:
-                waive = outside is not None and not classes.isdisjoint(_FULL_NAME_LISTS)
+                waive = outside is not None and not classes.isdisjoint(FULL_NAME_LISTS)
                 for k in range(start, end):
                     e[k] += self._score([f"m{'B' if k == start else 'I'}={cls}" for cls in sorted(classes)])
                     if waive and outside.covers(f[k]):

@@ -11,7 +11,7 @@ import numpy as np
 from streams.article import Article, Mention
 from streams.entities.canonical import canonical_form, folded_key, group_mentions
 from streams.entities.clusters import load_clusters
-from streams.entities.features import WordFeatures
+from streams.entities.features import FULL_NAME_LISTS, WordFeatures
 from streams.entities.gazetteer import Gazetteer
 from streams.entities.geo import Geocoder
 from streams.entities.labelprofile import load_profile
@@ -57,6 +57,34 @@ def _join_people(folded: list[str], labels: list[str], text: str, sent: list[tup
                 and text[sent[i - 1][1]:sent[i][0]] == " "
                 and not (labels[i - 1] == "B-PERS" and folded[i - 1] in heads)):
             labels[i] = "I-PERS"
+    return labels
+
+
+_MORE_TITLES = frozenset({"النبي", "الرسول", "العماد"})  # titles the person lists carry, not in the title list
+
+
+def _extend_to_listed(labels: list[str], matches: list, spelled: list[str], heads: Container[str]) -> list[str]:
+    """A person the tagger found as part of a listed full name (`PFULL`, `WPERS`; `matches` as the features
+    found them) takes the whole listed name: `بان` | `كي مون`, `حازم` | `إمام`, `جورج بوش` | `الابن`. The
+    words taken must not be titles (`heads`: `الشيخ`, `والملك`; lists often name people with their title),
+    a word spelt with a final ى (`محمد` | `على`, the preposition), shorter than three letters, nor before the
+    name begin with the article (titles again: `السلطان`). Over the three seed-7 holdouts of train it changes
+    one mention; on dev it mends `بان كي مون` three times and `مبارك بوصوفة` once."""
+    for start, end, classes, _ in matches:
+        if end - start < 2 or classes.isdisjoint(FULL_NAME_LISTS):
+            continue
+        inside = bio_to_spans(labels[start:end])
+        if len(inside) != 1 or inside[0][0] != "PERS" or (inside[0][1], inside[0][2]) == (0, end - start):
+            continue
+        if (start > 0 and labels[start - 1].endswith("PERS")) or (end < len(labels) and labels[end].startswith("I-")):
+            continue
+        first, last = start + inside[0][1], start + inside[0][2]
+        added = [k for k in range(start, end) if k < first or k >= last]
+        stems = {k: _strip_first((spelled[k],))[0] for k in added}
+        if any(len(spelled[k]) < 3 or spelled[k].endswith("ى") or stem in heads or stem in _MORE_TITLES
+               or (k < first and stem.startswith("ال")) for k, stem in stems.items()):
+            continue
+        labels[start:end] = ["B-PERS"] + ["I-PERS"] * (end - start - 1)
     return labels
 
 
@@ -118,6 +146,7 @@ class EntityRecognizer:
         self.propagate_parts = {"PERS": (-1,)}
         self.join_people = True
         self.heads = self.gazetteer.heads()  # titles and nationalities, which a joined name may not start with
+        self.extend_listed = True  # a person found inside a listed full name takes all of it
         self.quoted_titles = True  # `برنامج « حور الدنيا »` MISC, `صحيفة « معاريف »` ORG (titles.py)
 
     def prewarm(self, words: list[str] | None = None, batch: int = 1000, limit: int | None = None) -> int:
@@ -174,6 +203,9 @@ class EntityRecognizer:
                 emissions[k] += self.neural_weight * lp
         out: list[Mention] = []
         all_labels = self.tagger.decode_batch(emissions)
+        if self.extend_listed:
+            all_labels = [_extend_to_listed(labels, m, _spelled(f, p[3]), self.heads)
+                          for labels, m, f, p in zip(all_labels, self.features.last_matches, folded, parts)]
         if self.propagate:
             all_labels = self._propagate([_spelled(f, p[3]) for f, p in zip(folded, parts)], all_labels)
         if self.join_people:

@@ -293,6 +293,30 @@ def test_the_stage_tags_a_programme_title_misc(recognizer):
     assert ("MISC", "حوار من القلب") in [(m.type, m.text) for m in article.entities]
 
 
+@pytest.mark.parametrize("words, labels, match, want", [
+    ("بان كي مون يبتسم", "O B-PERS I-PERS O", (0, 3), "B-PERS I-PERS I-PERS O"),  # the listed name, whole
+    ("جورج بوش الابن قال", "B-PERS I-PERS O O", (0, 3), "B-PERS I-PERS I-PERS O"),
+    ("الشيخ يوسف القرضاوي", "O B-PERS I-PERS", (0, 3), "O B-PERS I-PERS"),  # not over a title
+    ("والملك فهد", "O B-PERS", (0, 2), "O B-PERS"),  # ... with a proclitic
+    ("السلطان عبد العزيز", "O B-PERS I-PERS", (0, 3), "O B-PERS I-PERS"),  # nor an article word before it
+    ("محمد على", "B-PERS O", (0, 2), "B-PERS O"),  # على with ى: the preposition
+    ("كي مون", "B-LOC I-LOC", (0, 2), "B-LOC I-LOC"),  # only people
+    ("حسين وعلي", "B-PERS B-PERS", (0, 2), "B-PERS B-PERS"),  # two people found in it: left alone
+])
+def test_a_person_found_inside_a_listed_full_name_takes_all_of_it(words, labels, match, want):
+    from streams.entities.recognizer import _extend_to_listed
+    from streams.normalize import fold_arabic
+
+    spelled = [fold_arabic(w)[:-1] + "ى" if w.endswith("ى") else fold_arabic(w) for w in words.split()]
+    got = _extend_to_listed(labels.split(), [(*match, frozenset({"PFULL"}), None)], spelled, {"الشيخ", "الملك"})
+    assert got == want.split()
+
+
+def test_the_stage_finds_a_listed_name_whose_first_word_is_common(recognizer):
+    article = recognizer(normalize(Article(body="بان كي مون يبتسم خلال مؤتمر صحفي في نيويورك .")))
+    assert ("PERS", "بان كي مون") in [(m.type, m.text) for m in article.entities]
+
+
 def test_the_stage_joins_a_four_part_name_the_tagger_splits(recognizer):
     article = recognizer(normalize(Article(body="وقال وزير الدفاع السوداني عبدالرحيم محمد حسين إن القوات ستبقى .")))
     assert [(m.type, m.text) for m in article.entities] == [("PERS", "عبدالرحيم محمد حسين")]
