@@ -9,6 +9,7 @@ from collections.abc import Container
 import numpy as np
 
 from streams.article import Article, Mention
+from streams.entities.banks import named_banks
 from streams.entities.canonical import canonical_form, folded_key, group_mentions
 from streams.entities.clusters import load_clusters
 from streams.entities.features import FULL_NAME_LISTS, WordFeatures
@@ -147,6 +148,7 @@ class EntityRecognizer:
         self.join_people = True
         self.heads = self.gazetteer.heads()  # titles and nationalities, which a joined name may not start with
         self.extend_listed = True  # a person found inside a listed full name takes all of it
+        self.named_banks = True  # `البنك التجاري`: a bank named by its adjectives, ORG (banks.py)
         self.quoted_titles = True  # `برنامج « حور الدنيا »` MISC, `صحيفة « معاريف »` ORG (titles.py)
 
     def prewarm(self, words: list[str] | None = None, batch: int = 1000, limit: int | None = None) -> int:
@@ -213,6 +215,8 @@ class EntityRecognizer:
         all_labels = [_complete_names(f, labels) for f, labels in zip(folded, all_labels)]
         if self.quoted_titles:
             all_labels = [quoted_titles(f, labels) for f, labels in zip(folded, all_labels)]
+        if self.named_banks:
+            all_labels = [named_banks(f, labels) for f, labels in zip(folded, all_labels)]
         for (field, text, sent, words), labels, folded_words in zip(parts, all_labels, folded):
             seen_words.update(folded_words)
             for kind, i, j in bio_to_spans(labels):

@@ -317,6 +317,27 @@ def test_the_stage_finds_a_listed_name_whose_first_word_is_common(recognizer):
     assert ("PERS", "بان كي مون") in [(m.type, m.text) for m in article.entities]
 
 
+@pytest.mark.parametrize("words, labels, want", [
+    ("قال البنك التجاري ان", "O O O O", "O B-ORG I-ORG O"),
+    ("للبنك المركزي الاوروبي الذي", "O O O O", "B-ORG I-ORG I-ORG O"),  # two adjectives, a proclitic
+    ("والمصرف الاسلامي", "O O", "B-ORG I-ORG"),
+    ("البنك في بيان", "O O O", "O O O"),  # no adjective: a bank, not a name
+    ("البنك الدولي", "B-ORG I-ORG", "B-ORG I-ORG"),  # found already
+    ("البنك الاهلي المصري", "O O B-LOC", "O O B-LOC"),  # the tagger found a name in it: left alone
+    ("بنك التنمية", "O O", "O O"),  # no article on the adjective
+])
+def test_a_bank_named_by_its_adjectives_is_an_organisation(words, labels, want):
+    from streams.entities.banks import named_banks
+    from streams.normalize import fold_arabic
+
+    assert named_banks([fold_arabic(w) for w in words.split()], labels.split()) == want.split()
+
+
+def test_the_stage_finds_a_bank_named_by_its_adjective(recognizer):
+    article = recognizer(normalize(Article(body="وحقق البنك التجاري أرباحا قياسية خلال العام الماضي .")))
+    assert ("ORG", "البنك التجاري") in [(m.type, m.text) for m in article.entities]
+
+
 def test_the_stage_joins_a_four_part_name_the_tagger_splits(recognizer):
     article = recognizer(normalize(Article(body="وقال وزير الدفاع السوداني عبدالرحيم محمد حسين إن القوات ستبقى .")))
     assert [(m.type, m.text) for m in article.entities] == [("PERS", "عبدالرحيم محمد حسين")]
