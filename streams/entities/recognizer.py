@@ -9,17 +9,18 @@ from collections.abc import Container
 import numpy as np
 
 from streams.article import Article, Mention
-from streams.entities.banks import named_banks
 from streams.entities.canonical import canonical_form, folded_key, group_mentions
 from streams.entities.clusters import load_clusters
 from streams.entities.features import FULL_NAME_LISTS, WordFeatures
 from streams.entities.gazetteer import Gazetteer
+from streams.entities.institutions import named_banks, named_governments
 from streams.entities.geo import Geocoder
 from streams.entities.labelprofile import load_profile
 from streams.entities.namelike import NameLikeness
 from streams.entities.neural import NeuralScorer
 from streams.entities.outside import OUTSIDE_FEATURE, OutsideWords
 from streams.entities.tagger import SequenceTagger, bio_to_spans
+from streams.entities.titled import titled_names
 from streams.entities.titles import quoted_titles
 from streams.entities.warmup import load_common_words
 from streams.entities.wordvectors import WordVectors
@@ -61,6 +62,7 @@ def _join_people(folded: list[str], labels: list[str], text: str, sent: list[tup
     return labels
 
 
+_PLACE_OR_TITLE = frozenset({"COUNTRY", "CITY", "CITYBIG", "CONTINENT", "DEMONYM", "TPERS", "WLOC"})
 _MORE_TITLES = frozenset({"النبي", "الرسول", "العماد"})  # titles the person lists carry, not in the title list
 
 
@@ -148,8 +150,14 @@ class EntityRecognizer:
         self.join_people = True
         self.heads = self.gazetteer.heads()  # titles and nationalities, which a joined name may not start with
         self.extend_listed = True  # a person found inside a listed full name takes all of it
-        self.named_banks = True  # `البنك التجاري`: a bank named by its adjectives, ORG (banks.py)
+        # `البنك التجاري`, `حكومة الوفاق`: institutions named by common words, ORG (institutions.py)
+        self.named_institutions = True
+        self.titled_names = True  # `المشير حفتر`: an unseen surname after a title (titled.py)
         self.quoted_titles = True  # `برنامج « حور الدنيا »` MISC, `صحيفة « معاريف »` ORG (titles.py)
+
+    def _name_word(self, word: str) -> bool:
+        """A place, a nationality or a title (`حكومة لبنان`, `حكومة الرئيس`): not a government's own name."""
+        return bool(self.gazetteer.word_classes(word) & _PLACE_OR_TITLE) or word in self.heads or word in self.geocoder.places
 
     def prewarm(self, words: list[str] | None = None, batch: int = 1000, limit: int | None = None) -> int:
         """Work out, once, what tagging memoizes for each of `words` (default: the model's common words,
@@ -215,8 +223,12 @@ class EntityRecognizer:
         all_labels = [_complete_names(f, labels) for f, labels in zip(folded, all_labels)]
         if self.quoted_titles:
             all_labels = [quoted_titles(f, labels) for f, labels in zip(folded, all_labels)]
-        if self.named_banks:
-            all_labels = [named_banks(f, labels) for f, labels in zip(folded, all_labels)]
+        if self.named_institutions:
+            all_labels = [named_governments(f, named_banks(f, labels), self._name_word)
+                          for f, labels in zip(folded, all_labels)]
+        if self.titled_names and self.neural is not None:
+            all_labels = [titled_names(f, labels, self.gazetteer.word_classes, self.neural.inputs.index)
+                          for f, labels in zip(folded, all_labels)]
         for (field, text, sent, words), labels, folded_words in zip(parts, all_labels, folded):
             seen_words.update(folded_words)
             for kind, i, j in bio_to_spans(labels):
