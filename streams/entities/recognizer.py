@@ -13,8 +13,8 @@ from streams.entities.canonical import canonical_form, folded_key, group_mention
 from streams.entities.clusters import load_clusters
 from streams.entities.features import FULL_NAME_LISTS, WordFeatures
 from streams.entities.gazetteer import Gazetteer
-from streams.entities.institutions import named_banks, named_governments
 from streams.entities.geo import Geocoder
+from streams.entities.institutions import named_banks, named_governments
 from streams.entities.labelprofile import load_profile
 from streams.entities.namelike import NameLikeness
 from streams.entities.neural import NeuralScorer
@@ -157,7 +157,8 @@ class EntityRecognizer:
 
     def _name_word(self, word: str) -> bool:
         """A place, a nationality or a title (`حكومة لبنان`, `حكومة الرئيس`): not a government's own name."""
-        return bool(self.gazetteer.word_classes(word) & _PLACE_OR_TITLE) or word in self.heads or word in self.geocoder.places
+        return (bool(self.gazetteer.word_classes(word) & _PLACE_OR_TITLE) or word in self.heads
+                or word in self.geocoder.places)
 
     def prewarm(self, words: list[str] | None = None, batch: int = 1000, limit: int | None = None) -> int:
         """Work out, once, what tagging memoizes for each of `words` (default: the model's common words,
@@ -213,11 +214,12 @@ class EntityRecognizer:
                 emissions[k] += self.neural_weight * lp
         out: list[Mention] = []
         all_labels = self.tagger.decode_batch(emissions)
+        spelled = [_spelled(f, p[3]) for f, p in zip(folded, parts)]
         if self.extend_listed:
-            all_labels = [_extend_to_listed(labels, m, _spelled(f, p[3]), self.heads)
-                          for labels, m, f, p in zip(all_labels, self.features.last_matches, folded, parts)]
+            all_labels = [_extend_to_listed(labels, m, s, self.heads)
+                          for labels, m, s in zip(all_labels, self.features.last_matches, spelled)]
         if self.propagate:
-            all_labels = self._propagate([_spelled(f, p[3]) for f, p in zip(folded, parts)], all_labels)
+            all_labels = self._propagate(spelled, all_labels)
         if self.join_people:
             all_labels = [_join_people(f, labels, p[1], p[2], self.heads) for f, labels, p in zip(folded, all_labels, parts)]
         all_labels = [_complete_names(f, labels) for f, labels in zip(folded, all_labels)]
