@@ -34,9 +34,10 @@ def titled_names(folded: list[str], labels: list[str], classes: Callable[[str], 
     commas after a title or a nationality. `classes(word)`: its name-list classes; `seen`: the words the
     network has an embedding for."""
     n = len(folded)
-    for i in range(1, n):
+    # Words the network knows are most of any sentence: screen them out in one pass.
+    for i in [k for k, word in enumerate(folded) if word not in seen and k > 0]:
         word = folded[i]
-        if labels[i] != "O" or word in seen or word.startswith("ال"):
+        if labels[i] != "O" or word.startswith("ال"):
             continue
         own = classes(word)
         if not own & {"PSUR", "PTRANS"} or own & _NOT_A_PERSON:

@@ -57,6 +57,8 @@ def _title_end(folded: list[str], start: int, closing: str) -> int:
 def quoted_titles(folded: list[str], labels: list[str]) -> list[str]:
     """Labels with each quoted title after a cue word tagged with the cue's type, unless the tagger found more than one
     name in it or a name that is only part of it (`كتاب « روسيا بوتين »`: a place and a person)."""
+    if _CLOSING.keys().isdisjoint(folded):  # most sentences quote nothing
+        return labels
     i = 0
     while i < len(folded):
         closing = _CLOSING.get(folded[i])
