@@ -100,6 +100,18 @@ def strip_proclitics(word: str, min_stem: int = 3) -> str:
     return word
 
 
+# Letters a one-letter proclitic is written with: and, so, with, for, like.
+CLITIC_LETTERS = "وفبلك"
+
+
+def strip_name_clitic(word: str) -> str:
+    """`word` without one proclitic letter (`للـ` read as `ل` + `الـ`) when it is five letters or more: the
+    blind, one-step strip that entity name keys compare by (`لطرابلس` ~ `طرابلس`)."""
+    if len(word) > 4 and word[0] in CLITIC_LETTERS:
+        return "ال" + word[2:] if word.startswith("لل") else word[1:]
+    return word
+
+
 def strip_article(word: str) -> str:
     """`word` without a leading ال (when what is left is at least two letters)."""
     if word.startswith("ال") and len(word) >= 4:

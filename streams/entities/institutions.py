@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from streams.entities.tagger import name_labels
 from streams.normalize import fold_arabic
 
 _PROCLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
@@ -41,12 +42,10 @@ _DEFINITE = re.compile(r"^ال\w{3,}$")
 MAX_ADJECTIVES = 2
 
 
-def _tag(labels: list[str], start: int, end: int, kind: str) -> bool:
+def _tag(labels: list[str], start: int, end: int, kind: str) -> None:
     """Tag `start:end` as one `kind` name if the tagger left it all outside names and no name goes on after it."""
     if all(label == "O" for label in labels[start:end]) and (end == len(labels) or not labels[end].startswith("I-")):
-        labels[start:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - start - 1)
-        return True
-    return False
+        labels[start:end] = name_labels(kind, end - start)
 
 
 def named_banks(folded: list[str], labels: list[str]) -> list[str]:

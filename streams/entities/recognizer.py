@@ -19,13 +19,13 @@ from streams.entities.labelprofile import load_profile
 from streams.entities.namelike import NameLikeness
 from streams.entities.neural import NeuralScorer
 from streams.entities.outside import OUTSIDE_FEATURE, OutsideWords
-from streams.entities.tagger import SequenceTagger, bio_to_spans
+from streams.entities.tagger import SequenceTagger, bio_to_spans, name_labels
 from streams.entities.titled import titled_names
 from streams.entities.titles import quoted_titles
 from streams.entities.warmup import load_common_words
 from streams.entities.wordvectors import WordVectors
 from streams.normalize import DIACRITICS
-from streams.tokenize import tokenize
+from streams.tokenize import CLITIC_LETTERS, strip_name_clitic, tokenize
 
 DECODING_FILE = "decoding.json"
 DEFAULT_MODEL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model")
@@ -55,7 +55,7 @@ def _join_people(folded: list[str], labels: list[str], text: str, sent: list[tup
     `الشيخ`, `الهندي`), which ANERcorp leaves outside the name it stands before (but `أشرف غاني` | `أحمد
     ضاي` is one man: غاني is also Ghanaian)."""
     for i in range(1, len(labels)):
-        if (labels[i] == "B-PERS" and labels[i - 1].endswith("-PERS") and folded[i][:1] not in _CLITIC_LETTERS
+        if (labels[i] == "B-PERS" and labels[i - 1].endswith("-PERS") and folded[i][:1] not in CLITIC_LETTERS
                 and text[sent[i - 1][1]:sent[i][0]] == " "
                 and not (labels[i - 1] == "B-PERS" and folded[i - 1] in heads)):
             labels[i] = "I-PERS"
@@ -83,11 +83,11 @@ def _extend_to_listed(labels: list[str], matches: list, spelled: list[str], head
             continue
         first, last = start + inside[0][1], start + inside[0][2]
         added = [k for k in range(start, end) if k < first or k >= last]
-        stems = {k: _strip_first((spelled[k],))[0] for k in added}
+        stems = {k: strip_name_clitic(spelled[k]) for k in added}
         if any(len(spelled[k]) < 3 or spelled[k].endswith("ى") or stem in heads or stem in _MORE_TITLES
                or (k < first and stem.startswith("ال")) for k, stem in stems.items()):
             continue
-        labels[start:end] = ["B-PERS"] + ["I-PERS"] * (end - start - 1)
+        labels[start:end] = name_labels("PERS", end - start)
     return labels
 
 
@@ -271,8 +271,8 @@ class EntityRecognizer:
             n = len(folded)
             # Cheap screen: does any word of the sentence (or its stem) start a found name?
             starts = [i for i, w in enumerate(folded)
-                      if labels[i] == "O" and (w in firsts or (len(w) > 4 and w[0] in _CLITIC_LETTERS
-                                                               and _strip_first((w,))[0] in firsts))]
+                      if labels[i] == "O" and (w in firsts or (len(w) > 4 and w[0] in CLITIC_LETTERS
+                                                               and strip_name_clitic(w) in firsts))]
             if not starts:
                 out.append(labels)
                 continue
@@ -281,10 +281,10 @@ class EntityRecognizer:
             for i in starts:
                 if i < done or labels[i] != "O":
                     continue
-                for rest, kind in by_first.get(_strip_first((folded[i],))[0], ()):
+                for rest, kind in by_first.get(strip_name_clitic(folded[i]), ()):
                     end = i + 1 + len(rest)
                     if end <= n and tuple(folded[i + 1:end]) == rest and all(x == "O" for x in labels[i + 1:end]):
-                        labels[i:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - i - 1)
+                        labels[i:end] = name_labels(kind, end - i)
                         done = end
                         break
             out.append(labels)
@@ -375,8 +375,6 @@ def _sentences(text: str) -> tuple[list[list[tuple[int, int]]], list[list[str]]]
     return spans_out, words_out
 
 
-_CLITIC_LETTERS = "وفبلك"
-
 
 def _spelled(folded: list[str], words: list[str]) -> list[str]:
     """Folded words that keep a final ى as written. Folding writes ى as ي, which makes the preposition على
@@ -388,13 +386,7 @@ def _spelled(folded: list[str], words: list[str]) -> list[str]:
 
 def _strip_first(key: tuple[str, ...]) -> tuple[str, ...]:
     """A name key without a proclitic on its first word, when the stem is at least three letters."""
-    first = key[0]
-    if len(first) > 4 and first[0] in _CLITIC_LETTERS:
-        stem = first[2:] if first.startswith("لل") else first[1:]
-        if first.startswith("لل"):
-            stem = "ال" + stem
-        return (stem,) + key[1:]
-    return key
+    return (strip_name_clitic(key[0]),) + key[1:]
 
 
 def _decoding(model_dir: str) -> dict:

@@ -109,6 +109,11 @@ class SequenceTagger:
         return self._crfsuite.tag(items) if items else []
 
 
+def name_labels(kind: str, length: int) -> list[str]:
+    """The BIO labels of one `kind` name `length` words long."""
+    return [f"B-{kind}"] + [f"I-{kind}"] * (length - 1)
+
+
 def bio_to_spans(labels: list[str]) -> list[tuple[str, int, int]]:
     """(type, first token, end token) of each entity; a stray `I-` opens a new entity."""
     spans = []

@@ -16,16 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 
+from streams.entities.tagger import name_labels
+from streams.tokenize import strip_name_clitic
+
 _COMMAS = frozenset({"،", ","})
 MAX_APPOSITIVE_WORDS = 3
 # List classes that make a word something other than a person's name.
 _NOT_A_PERSON = frozenset({"COUNTRY", "CITY", "CITYBIG", "DEMONYM", "TPERS", "WORG", "WLOC", "CLUB"})
-
-
-def _strip_proclitic(word: str) -> str:
-    if len(word) > 4 and word[0] in "وفبلك":
-        return "ال" + word[2:] if word.startswith("لل") else word[1:]
-    return word
 
 
 def titled_names(folded: list[str], labels: list[str], classes: Callable[[str], set[str]],
@@ -42,14 +39,14 @@ def titled_names(folded: list[str], labels: list[str], classes: Callable[[str], 
         own = classes(word)
         if not own & {"PSUR", "PTRANS"} or own & _NOT_A_PERSON:
             continue
-        if labels[i - 1] == "O" and "TPERS" in classes(_strip_proclitic(folded[i - 1])):
+        if labels[i - 1] == "O" and "TPERS" in classes(strip_name_clitic(folded[i - 1])):
             labels[i] = "B-PERS"
             continue
         if (folded[i - 1] in _COMMAS and i >= 2 and labels[i - 2] == "O"
-                and classes(_strip_proclitic(folded[i - 2])) & {"TPERS", "DEMONYM"}):
+                and classes(strip_name_clitic(folded[i - 2])) & {"TPERS", "DEMONYM"}):
             end = i + 1
             while end < n and end - i < MAX_APPOSITIVE_WORDS and labels[end] == "O" and folded[end][:1].isalpha():
                 end += 1
             if end < n and folded[end] in _COMMAS:
-                labels[i:end] = ["B-PERS"] + ["I-PERS"] * (end - i - 1)
+                labels[i:end] = name_labels("PERS", end - i)
     return labels

@@ -10,7 +10,7 @@ finds them. All 39 such spans after the organisation cues are exactly an organis
 """
 from __future__ import annotations
 
-from streams.entities.tagger import bio_to_spans
+from streams.entities.tagger import bio_to_spans, name_labels
 from streams.normalize import fold_arabic
 
 # What a quoted title names, as the word before the quotes says it. Works (MISC): programmes, series,
@@ -76,6 +76,6 @@ def quoted_titles(folded: list[str], labels: list[str]) -> list[str]:
         if kind:
             found = bio_to_spans(labels[start:end])
             if not found or (len(found) == 1 and found[0][1:] == (0, end - start)):
-                labels[start:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - start - 1)
+                labels[start:end] = name_labels(kind, end - start)
         i = max(end, i + 1)
     return labels
